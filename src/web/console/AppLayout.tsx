@@ -1,0 +1,173 @@
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  CarOutlined,
+  CloudUploadOutlined,
+  DownOutlined,
+  GlobalOutlined,
+  IdcardOutlined,
+  LogoutOutlined,
+  MenuFoldOutlined,
+  MenuUnfoldOutlined,
+  ShopOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { Avatar, Button, Dropdown, Layout, Menu, Select, Space, Tag, theme, Typography, type MenuProps } from 'antd';
+import { Suspense, useEffect, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { useLogout } from '../auth/api';
+import { PageSkeleton } from '../components/PageSkeleton';
+import { setLang, type TLang } from '../i18n';
+import { useLocalStorage } from '../lib/useLocalStorage';
+import { useStores } from '../org/api';
+import { prefetchPages } from './pages';
+import { useSession } from './session';
+
+const { Sider, Header, Content } = Layout;
+
+/** The one layout of the console: side menu by area, header with store, language and user. */
+export function AppLayout() {
+  const { t, i18n } = useTranslation();
+  const { me, can, groupWide, storeId, setStoreId, storeName } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const logout = useLogout();
+  const stores = useStores();
+  const [collapsed, setCollapsed] = useLocalStorage('baoke.menu.collapsed', false);
+  const { token } = theme.useToken();
+
+  useEffect(() => {
+    const h = window.setTimeout(() => prefetchPages(), 1500);
+    return () => window.clearTimeout(h);
+  }, []);
+
+  const items = useMemo<MenuProps['items']>(() => {
+    const list: NonNullable<MenuProps['items']> = [];
+    if (can('customers.read')) list.push({ key: '/customers', icon: <TeamOutlined />, label: t('nav.customers') });
+    if (can('imports.run')) list.push({ key: '/imports', icon: <CloudUploadOutlined />, label: t('nav.imports') });
+    if (can('org.manage'))
+      list.push({
+        key: 'org',
+        icon: <ApartmentOutlined />,
+        label: t('nav.org'),
+        children: [
+          { key: '/org/stores', icon: <ShopOutlined />, label: t('nav.stores') },
+          { key: '/org/staff', icon: <IdcardOutlined />, label: t('nav.staff') },
+        ],
+      });
+    if (can('customers.read')) list.push({ key: '/catalogue', icon: <CarOutlined />, label: t('nav.catalogue') });
+    if (can('audit.read')) list.push({ key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') });
+    return list;
+  }, [can, t]);
+
+  const selected = ['/customers', '/imports', '/org/stores', '/org/staff', '/catalogue', '/audit'].find((k) => location.pathname.startsWith(k));
+
+  const userMenu: MenuProps = {
+    items: [
+      { key: 'who', label: `${me.username} · ${t(`roles.${me.role}`)}`, disabled: true },
+      { type: 'divider' },
+      { key: 'logout', icon: <LogoutOutlined />, label: t('shell.signOut'), danger: true },
+    ],
+    onClick: ({ key }) => {
+      if (key === 'logout') logout.mutate(undefined, { onSettled: () => void navigate('/login', { replace: true }) });
+    },
+  };
+
+  const langMenu: MenuProps = {
+    selectable: true,
+    selectedKeys: [i18n.language],
+    items: [
+      { key: 'zh-CN', label: '简体中文' },
+      { key: 'en-US', label: 'English' },
+    ],
+    onClick: ({ key }) => void setLang(key as TLang),
+  };
+
+  return (
+    // The outer layout is white so the column under the sticky side menu stays white on long pages.
+    <Layout style={{ minHeight: '100vh', background: token.colorBgContainer }}>
+      <Sider
+        theme="light"
+        width={216}
+        collapsedWidth={64}
+        collapsed={collapsed}
+        trigger={null}
+        style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+      >
+        <div className="bk-brand" onClick={() => void navigate('/customers')} role="link" aria-label={t('shell.brand')}>
+          <span className="bk-brand-mark">保</span>
+          {!collapsed && (
+            <span className="bk-brand-text">
+              {t('shell.brand')}
+              <small>{t('shell.tagline')}</small>
+            </span>
+          )}
+        </div>
+        <Menu
+          mode="inline"
+          items={items}
+          selectedKeys={selected ? [selected] : []}
+          defaultOpenKeys={['org']}
+          onClick={({ key }) => void navigate(key)}
+          style={{ borderInlineEnd: 'none' }}
+          aria-label={t('shell.mainMenu')}
+        />
+      </Sider>
+      <Layout style={{ borderInlineStart: `1px solid ${token.colorBorderSecondary}`, minWidth: 0 }}>
+        <Header className="bk-header" style={{ background: token.colorBgContainer, borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
+          <Button
+            type="text"
+            icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+            onClick={() => setCollapsed(!collapsed)}
+            aria-label={collapsed ? t('shell.expandMenu') : t('shell.collapseMenu')}
+          />
+          <Space size={16} align="center">
+            {groupWide ? (
+              <Select
+                aria-label={t('shell.storeFilter')}
+                value={storeId ?? ''}
+                onChange={(v: string) => setStoreId(v || undefined)}
+                style={{ width: 220 }}
+                prefix={<ShopOutlined />}
+                options={[{ value: '', label: t('shell.allStores') }, ...(stores.data ?? []).map((s) => ({ value: s.id, label: s.name }))]}
+                loading={stores.isPending}
+                popupMatchSelectWidth={false}
+              />
+            ) : (
+              <Space size={6}>
+                <ShopOutlined style={{ color: token.colorTextSecondary }} />
+                <Typography.Text data-testid="header-store">{storeName(me.storeId)}</Typography.Text>
+              </Space>
+            )}
+            <Dropdown menu={langMenu} trigger={['click']}>
+              <Button type="text" icon={<GlobalOutlined />} aria-label={t('shell.language')} data-testid="lang-switch">
+                {i18n.language === 'en-US' ? 'English' : '简体中文'} <DownOutlined style={{ fontSize: 10 }} />
+              </Button>
+            </Dropdown>
+            <Dropdown menu={userMenu} trigger={['click']}>
+              <Button type="text" data-testid="user-menu" style={{ height: 40 }}>
+                <Space size={8}>
+                  <Avatar size={28} icon={<UserOutlined />} style={{ background: token.colorPrimary }} />
+                  <span style={{ lineHeight: 1.2, textAlign: 'left', display: 'inline-block' }}>
+                    <span style={{ display: 'block' }}>{me.displayName}</span>
+                    <Tag variant="filled" style={{ marginInlineEnd: 0, fontSize: 11, lineHeight: '16px', paddingInline: 4 }}>
+                      {t(`roles.${me.role}`)}
+                    </Tag>
+                  </span>
+                  <DownOutlined style={{ fontSize: 10 }} />
+                </Space>
+              </Button>
+            </Dropdown>
+          </Space>
+        </Header>
+        <Content className="bk-content">
+          <Suspense fallback={<PageSkeleton />}>
+            <Outlet />
+          </Suspense>
+        </Content>
+      </Layout>
+    </Layout>
+  );
+}

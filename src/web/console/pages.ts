@@ -1,0 +1,16 @@
+/** Code-split page modules, loaded on first visit (or earlier by {@link prefetchPages}). */
+export const pages = {
+  customerList: () => import('../customers/customer-list/CustomerListPage'),
+  customerDetail: () => import('../customers/customer-detail/CustomerDetailPage'),
+  imports: () => import('../imports/import-wizard/ImportsPage'),
+  importDetail: () => import('../imports/import-detail/ImportDetailPage'),
+  stores: () => import('../org/stores/StoresPage'),
+  staff: () => import('../org/staff/StaffPage'),
+  catalogue: () => import('../vehicles/catalogue/CataloguePage'),
+  audit: () => import('../audit/audit-log/AuditPage'),
+};
+
+/** Loads every page's code once the shell is idle, so the first visit to a page shows data, not a skeleton. */
+export function prefetchPages(): void {
+  for (const load of Object.values(pages)) void load().catch(() => undefined);
+}
