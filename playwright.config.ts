@@ -5,7 +5,9 @@ import path from 'node:path';
  * Browser tests of the staff console against a real server: embedded PostgreSQL in a fresh data directory per run,
  * a small demo dealer group, Debian's Chromium (never a downloaded browser).
  */
-const PORT = 3999;
+// Ports can be moved (BAOKE_E2E_PORT, BAOKE_E2E_PG_PORT) so two checkouts can run their browser tests at once.
+const PORT = Number(process.env.BAOKE_E2E_PORT ?? 3999);
+const PG_PORT = process.env.BAOKE_E2E_PG_PORT ?? '54399';
 const baseURL = `http://localhost:${PORT}`;
 
 // The config is evaluated by the runner and again by each worker; only the runner starts the web server, so a
@@ -21,7 +23,7 @@ for (const [k, v] of Object.entries(process.env)) {
 Object.assign(serverEnv, {
   BAOKE_DATA_DIR: dataDir,
   PORT: String(PORT),
-  BAOKE_EMBEDDED_PG_PORT: '54399',
+  BAOKE_EMBEDDED_PG_PORT: PG_PORT,
   BAOKE_DEMO_SIZE: '300',
   BAOKE_LOG_LEVEL: 'warn',
 });

@@ -55,11 +55,14 @@ export default async function setup(project: TestProject) {
   await database.close();
   project.provide('pgServerUrl', serverUrl);
   project.provide('templateDb', templateDb);
+  // Test databases are named after this run's template, so the clean-up below never drops another run's (two
+  // checkouts may share one DATABASE_URL server).
+  const runPrefix = `baoke_test_${templateDb.slice('baoke_tmpl_'.length)}_`;
 
   return async () => {
     const left = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'baoke_t%'`);
     for (const { datname } of left.rows) {
-      if (datname === templateDb || datname.startsWith('baoke_test_')) await admin.query(`drop database if exists ${datname} with (force)`).catch(() => {});
+      if (datname === templateDb || datname.startsWith(runPrefix)) await admin.query(`drop database if exists ${datname} with (force)`).catch(() => {});
     }
     await admin.end();
     await embedded?.stop();

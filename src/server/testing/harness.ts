@@ -23,7 +23,7 @@ export interface TestEnv {
 export async function createTestEnv(opts: { now?: string; jobs?: (url: string) => Promise<Jobs> } = {}): Promise<TestEnv> {
   const serverUrl = inject('pgServerUrl');
   const templateDb = inject('templateDb');
-  const name = `baoke_test_${crypto.randomBytes(6).toString('hex')}`;
+  const name = `baoke_test_${templateDb.slice('baoke_tmpl_'.length)}_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`create database ${name} template ${templateDb}`);

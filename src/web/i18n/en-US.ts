@@ -1,7 +1,5 @@
+import type { Mirror } from './mirror';
 import type zhCN from './zh-CN';
-
-/** The same keys as zh-CN, every value a string: a missing or extra key is a type error. */
-type Mirror<T> = { [K in keyof T]: T[K] extends string ? string : Mirror<T[K]> };
 
 const enUS: Mirror<typeof zhCN> = {
   shell: {

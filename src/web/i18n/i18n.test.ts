@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import enUS from './en-US';
 import { currentLang, localize, setLang } from './index';
-import zhCN from './zh-CN';
+import { enUS, zhCN } from './resources';
 
 /** Every leaf string of a resource tree with its dotted key. */
 function leaves(tree: object, prefix = ''): [string, string][] {

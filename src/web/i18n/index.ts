@@ -3,8 +3,7 @@ import 'dayjs/locale/en';
 import 'dayjs/locale/zh-cn';
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import enUS from './en-US';
-import zhCN from './zh-CN';
+import { enUS, zhCN } from './resources';
 
 export const LANGS = ['zh-CN', 'en-US'] as const;
 export type TLang = (typeof LANGS)[number];

@@ -1,0 +1,20 @@
+import enCore from './en-US';
+import zhCore from './zh-CN';
+
+/**
+ * Every text of the console: the shell and foundation screens (`zh-CN.ts` / `en-US.ts`) plus one bundle per later
+ * domain, each under its own top-level key. Add a domain by importing its `i18n.ts` and listing it in `DOMAINS`.
+ */
+const DOMAINS = {} as const;
+
+type TDomains = typeof DOMAINS;
+type TZhDomains = { [K in keyof TDomains]: TDomains[K] extends { zh: infer Z } ? Z : never };
+type TEnDomains = { [K in keyof TDomains]: TDomains[K] extends { en: infer E } ? E : never };
+
+function pick<L extends 'zh' | 'en'>(lang: L) {
+  return Object.fromEntries(Object.entries(DOMAINS).map(([k, v]) => [k, (v as Record<L, object>)[lang]]));
+}
+
+export const zhCN = { ...zhCore, ...(pick('zh') as TZhDomains) };
+export const enUS = { ...enCore, ...(pick('en') as TEnDomains) };
+export type TResources = typeof zhCN;
