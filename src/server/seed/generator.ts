@@ -407,12 +407,12 @@ function insertVehiclesSql(ctx: Ctx): string {
   const e = exprs(ctx);
   return `
 INSERT INTO vehicles (id, customer_id, store_id, vin, plate, model_id, color, purchase_date, delivery_date, last_mileage_km,
-  last_mileage_at, insurance_expiry, warranty_end, status, created_at, updated_at)
+  last_mileage_at, insurance_expiry, warranty_end, status, customer_created_at, created_at, updated_at)
 SELECT v.id, v.customer_id, (${uuidArr(ctx.stores.map((s) => s.id))})[v.si + 1], v.vin, v.plate, (${uuidArr(ctx.models.map((x) => x.id))})[v.mi], v.color,
   ${e.dateOf('v.pd')}, ${e.dateOf('v.dd')}, coalesce(r.km, v.odo0), coalesce(${e.dateOf(e.localDay('r.last_s'))}, ${e.dateOf('v.dd')}),
   (${e.dateOf('v.pd')} + make_interval(years => greatest(1, floor((least(v.end_day, ${ctx.today}) - v.pd) / 365.2425)::int + 1)))::date,
   (${e.dateOf('v.pd')} + make_interval(years => CASE WHEN v.pt = 'bev' THEN 8 ELSE 3 END))::date,
-  v.status::vehicle_status, to_timestamp(v.deliv_s), to_timestamp(greatest(v.deliv_s, coalesce(r.last_s, v.deliv_s)))
+  v.status::vehicle_status, to_timestamp(v.created_s), to_timestamp(v.deliv_s), to_timestamp(greatest(v.deliv_s, coalesce(r.last_s, v.deliv_s)))
 FROM bk_v v
 LEFT JOIN (SELECT vkey, max(mileage) AS km, max(opened_s) AS last_s FROM bk_ro GROUP BY vkey) r ON r.vkey = v.vkey
 ORDER BY v.deliv_s`;
@@ -690,8 +690,9 @@ function insertCustomerTagsSql(ctx: Ctx): string {
   const rows = DEMO_TAGS.map((t, i) => `(${i + 1}, '${ctx.tagIds[i]}'::uuid)`).join(', ');
   const cases = DEMO_TAGS.map((t, i) => `WHEN ${i + 1} THEN ${prob[t.name] ?? '0.05'}`).join(' ');
   return `
-INSERT INTO customer_tags (customer_id, tag_id, store_id, created_by, created_at)
-SELECT c.id, t.tag_id, (${uuidArr(ctx.stores.map((s) => s.id))})[c.si + 1], c.consultant, to_timestamp(c.created_s + 86400 * 3 * ${e.u('c.n * 16 + t.i', 'ct.when')})
+INSERT INTO customer_tags (customer_id, tag_id, store_id, created_by, created_at, customer_created_at)
+SELECT c.id, t.tag_id, (${uuidArr(ctx.stores.map((s) => s.id))})[c.si + 1], c.consultant, to_timestamp(c.created_s + 86400 * 3 * ${e.u('c.n * 16 + t.i', 'ct.when')}),
+  to_timestamp(c.created_s)
 FROM bk_c c CROSS JOIN (VALUES ${rows}) t(i, tag_id)
 WHERE ${e.u('c.n * 16 + t.i', 'ct.has')} < (CASE t.i ${cases} END)
 ORDER BY c.n, t.i`;

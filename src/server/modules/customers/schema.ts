@@ -100,12 +100,18 @@ export const customerTags = pgTable(
     storeId: uuid('store_id').notNull(),
     createdBy: uuid('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The customer's own `created_at`, copied by a trigger on insert and on a change of customer (bulk loads that
+     * skip triggers write it themselves). The customer list walks a tag's members in 建档时间 order through the
+     * indexes below, so a tag that only old (or only new) customers carry still fills a page in a few index reads.
+     */
+    customerCreatedAt: timestamp('customer_created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.customerId, t.tagId] }),
-    index('customer_tags_tag_idx').on(t.tagId, t.customerId),
-    // The customer list counts a tag's members in one store through this index alone (store_id follows the customer).
-    index('customer_tags_tag_store_idx').on(t.tagId, t.storeId, t.customerId),
+    index('customer_tags_tag_created_idx').on(t.tagId, t.customerCreatedAt, t.customerId),
+    // The customer list counts and walks a tag's members in one store through this index alone (store_id follows the customer).
+    index('customer_tags_tag_store_created_idx').on(t.tagId, t.storeId, t.customerCreatedAt, t.customerId),
   ],
 );
 

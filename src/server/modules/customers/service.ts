@@ -73,6 +73,15 @@ const TIMELINE_MAX = 100;
  * crossover for a store (~100k customers) and for the whole group (~1M).
  */
 const CANDIDATE_LIMIT = { store: 2500, group: 8000 };
+/** Up to this many matching vehicles, a vehicle filter's rows are sorted by owner 建档时间 and drive the page. */
+const SORTED_DRIVE_MAX = 200_000;
+
+/** A filter whose rows, in the page's order, choose the page (see relationFilters). */
+interface TDrive {
+  /** `select cca, customer_id … order by cca, customer_id` in the page's direction, after the cursor. */
+  rows: SQL;
+  dir: 'asc' | 'desc';
+}
 
 const staffRef = (id: string | null, displayName: string | null): TStaffRef | null => (id && displayName !== null ? { id, displayName } : null);
 /** Staff id to store on a row the actor wrote; the system actor is no staff member. */
@@ -243,23 +252,47 @@ export function createCustomersService(deps: TCustomersDeps) {
       : sql`(${customers.name}, ${customers.id}) ${op} (${key}, ${id}::uuid)`;
   }
 
+  /** The [created_at, id] of a 建档时间 cursor, validated like afterCursor does. */
+  function createdCursor(sort: TCustomerSort, cursor: string | undefined): { key: string; id: string } | null {
+    if (!cursor || !afterCursor(sort, cursor)) return null;
+    const [, key, id] = decodeCursor(cursor, 3)!;
+    return { key: key as string, id: id as string };
+  }
+
+  /** A filter's (customer_created_at, customer_id) rows in sort order, after the cursor. */
+  function orderedRows(select: SQL, alias: 'ct' | 'v', dir: 'asc' | 'desc', cursor: { key: string; id: string } | null): SQL {
+    const a = sql.raw(alias);
+    const d = sql.raw(dir);
+    const after = cursor ? sql` and (${a}.customer_created_at, ${a}.customer_id) ${dir === 'desc' ? sql`<` : sql`>`} (${cursor.key}::timestamptz, ${cursor.id}::uuid)` : sql``;
+    return sql`${select}${after} order by cca ${d}, customer_id ${d}`;
+  }
+
   /**
    * Tag and vehicle filters, written so the plan fits their selectivity. Each filter is a set of customer ids from
    * another table (customer_tags; vehicles, where one vehicle must meet all vehicle conditions). A sorted page can
-   * either walk the sort index and test each customer (fast when matches are dense) or start from the matching ids
-   * and sort them (fast when they are few); PostgreSQL walks the index even when the matches are few or, as with a
-   * model another store sells, absent, which scans the whole store. So the matches in scope are counted first, up to
-   * CANDIDATE_LIMIT, through indexes only, and the smallest set under the limit drives the query. The in-scope counts
-   * rely on customer_tags.store_id and vehicles.store_id following the customer's store, which this module and the
-   * vehicles module keep true (create, store change, merge).
+   * walk the sort index and test each customer (fast when matches are dense near the start of the order), start
+   * from the matching ids and sort them (fast when they are few), or — for 建档时间 sorts — walk the filter's own
+   * rows in that order (`customer_created_at`, copied onto customer_tags and vehicles by a trigger): fast however the
+   * matches lie along the order, which matters because they correlate with it (a trade-in-intent tag sits only on
+   * owners of old cars, a purchase month on customers created near it). PostgreSQL would walk the customers' sort
+   * index even when the matches are few, absent, or all at the far end, scanning the whole store. So the matches in
+   * scope are counted first through indexes only, and the plan is chosen here. The in-scope counts rely on
+   * customer_tags.store_id and vehicles.store_id following the customer's store, which this module and the vehicles
+   * module keep true (create, store change, merge).
    */
-  async function relationFilters(actor: Actor, q: TCustomerListQuery, search: TSearch | null): Promise<SQL[]> {
+  async function relationFilters(actor: Actor, q: TCustomerListQuery, search: TSearch | null): Promise<{ where: SQL[]; drive?: TDrive }> {
     const store = isGroupWide(actor) ? (q.storeId ?? null) : actor.storeId;
-    const filters: { source: SQL; test: SQL }[] = [];
+    const { key, dir } = SORTS[q.sort];
+    const cursor = key === 'created' ? createdCursor(q.sort, q.cursor) : null;
+    const filters: { source: SQL; test: SQL; ordered: SQL; streams: boolean }[] = [];
     if (q.tagId) {
+      const inScope = sql`ct.tag_id = ${q.tagId}${store ? sql` and ct.store_id = ${store}` : sql``}`;
       filters.push({
-        source: sql`select ct.customer_id from ${customerTags} ct where ct.tag_id = ${q.tagId}${store ? sql` and ct.store_id = ${store}` : sql``}`,
+        source: sql`select ct.customer_id from ${customerTags} ct where ${inScope}`,
         test: sql`exists (select 1 from ${customerTags} ct where ct.customer_id = ${customers.id} and ct.tag_id = ${q.tagId})`,
+        ordered: orderedRows(sql`select ct.customer_created_at as cca, ct.customer_id from ${customerTags} ct where ${inScope}`, 'ct', dir, cursor),
+        // (tag_id[, store_id], customer_created_at, customer_id) gives the rows in order: the walk stops at the page.
+        streams: true,
       });
     }
     const owned: SQL[] = [];
@@ -268,25 +301,37 @@ export function createCustomersService(deps: TCustomersDeps) {
     if (q.purchasedTo) owned.push(sql`v.purchase_date <= ${q.purchasedTo}`);
     if (owned.length) {
       const all = sql.join(owned, sql` and `);
+      const inScope = sql`${all}${store ? sql` and v.store_id = ${store}` : sql``}`;
       filters.push({
-        source: sql`select v.customer_id from ${vehicles} v where ${all}${store ? sql` and v.store_id = ${store}` : sql``}`,
+        source: sql`select v.customer_id from ${vehicles} v where ${inScope}`,
         test: sql`exists (select 1 from ${vehicles} v where v.customer_id = ${customers.id} and ${all})`,
+        // An owner with two matching cars appears once.
+        ordered: orderedRows(sql`select distinct v.customer_created_at as cca, v.customer_id from ${vehicles} v where ${inScope}`, 'v', dir, cursor),
+        // A model alone streams through (model_id, customer_created_at, customer_id); a purchase range is sorted.
+        streams: !q.purchasedFrom && !q.purchasedTo && !store,
       });
     }
     const limit = store ? CANDIDATE_LIMIT.store : CANDIDATE_LIMIT.group;
     // A key search (mobile, plate, VIN) already narrows to a handful of rows through its own index.
-    if (filters.length === 0 || (search && search.kind !== 'name')) return filters.map((f) => f.test);
+    if (filters.length === 0 || (search && search.kind !== 'name')) return { where: filters.map((f) => f.test) };
     const counts = await Promise.all(
       filters.map(async (f) => {
-        const res = await db.execute<{ n: number }>(sql`select count(*)::int as n from (${f.source} limit ${limit + 1}) x`);
+        const cap = key === 'created' && !f.streams ? SORTED_DRIVE_MAX : limit;
+        const res = await db.execute<{ n: number }>(sql`select count(*)::int as n from (${f.source} limit ${cap + 1}) x`);
         return res.rows[0]!.n;
       }),
     );
     const best = counts.indexOf(Math.min(...counts));
-    if (counts[best]! > limit) return filters.map((f) => f.test);
-    // `= any(array(…))` evaluates the id set once and fetches those customers by primary key; the other filters
-    // are then tested on those few rows.
-    return filters.map((f, i) => (i === best ? sql`${customers.id} = any(array(${f.source}))` : f.test));
+    if (counts[best]! <= limit) {
+      // `= any(array(…))` evaluates the id set once and fetches those customers by primary key; the other filters
+      // are then tested on those few rows.
+      return { where: filters.map((f, i) => (i === best ? sql`${customers.id} = any(array(${f.source}))` : f.test)) };
+    }
+    if (key === 'created') {
+      const pick = filters.findIndex((f, i) => f.streams || counts[i]! <= SORTED_DRIVE_MAX);
+      if (pick >= 0) return { where: filters.filter((_, i) => i !== pick).map((f) => f.test), drive: { rows: filters[pick]!.ordered, dir } };
+    }
+    return { where: filters.map((f) => f.test) };
   }
 
   async function timeline(exec: TDbOrTx, id: string): Promise<TTimelineRaw[]> {
@@ -511,7 +556,16 @@ export function createCustomersService(deps: TCustomersDeps) {
       if (q.advisorId) where.push(eq(customers.serviceAdvisorId, q.advisorId));
       const search = q.q ? classifySearch(q.q) : null;
       if (search) where.push(searchCondition(search));
-      where.push(...(await relationFilters(actor, q, search)));
+      const relation = await relationFilters(actor, q, search);
+      where.push(...relation.where);
+      if (relation.drive) {
+        // The filter's own ordered rows choose the page's ids; the page below is then those few customers.
+        const d = sql.raw(relation.drive.dir);
+        const res = await db.execute<{ id: string }>(sql`
+          select ${customers.id} as id from (${relation.drive.rows}) d join ${customers} on ${customers.id} = d.customer_id
+          where ${and(...where)} order by d.cca ${d}, d.customer_id ${d} limit ${q.limit + 1}`);
+        where.splice(0, where.length, sql`${customers.id} = any(${sql.param(res.rows.map((r) => r.id))}::uuid[])`);
+      }
 
       // The page is chosen first, on customers alone, so the plan is the sort index (or the driving filter) and
       // the names are joined to at most limit + 1 rows afterwards.

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { pk, timestamps } from '../../db/columns.js';
 import { customers } from '../customers/schema.js';
 import { stores } from '../org/schema.js';
@@ -52,6 +52,11 @@ export const vehicles = pgTable(
     insuranceExpiry: date('insurance_expiry'),
     warrantyEnd: date('warranty_end'),
     status: vehicleStatus('status').notNull().default('in_use'),
+    /**
+     * The owner's `created_at`, kept by a trigger (see customer_tags.customer_created_at): the customer list pages a
+     * model's or a purchase period's owners in 建档时间 order from these indexes without visiting other customers.
+     */
+    customerCreatedAt: timestamp('customer_created_at', { withTimezone: true }).notNull().defaultNow(),
     ...timestamps,
   },
   (t) => [
@@ -59,8 +64,8 @@ export const vehicles = pgTable(
     index('vehicles_customer_idx').on(t.customerId),
     index('vehicles_plate_idx').on(t.plate),
     index('vehicles_vin_trgm_idx').using('gin', sql`${t.vin} gin_trgm_ops`),
-    index('vehicles_model_idx').on(t.modelId),
-    index('vehicles_store_purchase_idx').on(t.storeId, t.purchaseDate),
-    index('vehicles_purchase_idx').on(t.purchaseDate),
+    index('vehicles_model_created_idx').on(t.modelId, t.customerCreatedAt, t.customerId),
+    index('vehicles_store_purchase_idx').on(t.storeId, t.purchaseDate, t.customerCreatedAt, t.customerId),
+    index('vehicles_purchase_idx').on(t.purchaseDate, t.customerCreatedAt, t.customerId),
   ],
 );
