@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, settle, switchLanguage, test } from './fixtures.js';
 
@@ -227,6 +228,19 @@ test.describe('tasks and messages', () => {
     await version.getByTestId('template-save').click();
     await expect(version).toBeHidden();
     await expect(mine).toContainText('英文');
+
+    // The store's own copy of the group template: same code, the store's wording, used for this store's customers.
+    await group.getByRole('button', { name: '本店覆盖' }).click();
+    const override = page.getByRole('dialog', { name: `本店覆盖 · ${code}` });
+    const overrideBody = override.getByLabel('内容', { exact: true });
+    await expect(overrideBody).toHaveValue('{{客户姓名}}，生日快乐！{{门店名称}}为您准备了保养券。');
+    await overrideBody.fill('{{客户姓名}}，生日快乐！到店出示本短信，洗车免费。');
+    await expect(override.getByTestId('preview-body')).toContainText('张先生，生日快乐！到店出示本短信，洗车免费。');
+    await override.getByTestId('template-save').click();
+    await expect(override).toBeHidden();
+    await expect(table.locator('tbody tr', { hasText: code })).toHaveCount(2);
+    await expect(table.locator('tbody tr', { hasText: code }).filter({ hasText: '覆盖集团模板' })).toBeVisible();
+    await expect(table.locator('tbody tr', { hasText: code }).filter({ hasText: '已被本店覆盖' })).toContainText('集团');
     await snap('62-templates-after-edit');
   });
 
@@ -287,7 +301,7 @@ test.describe('tasks and messages', () => {
 
       await page.getByRole('tab', { name: '消息' }).click();
       const tab = page.getByRole('tabpanel');
-      await expect(tab.getByTestId('message-table').locator('tbody tr')).toHaveCount(2);
+      await expect(tab.getByTestId('message-table').locator('tbody tr.ant-table-row')).toHaveCount(2);
       await expect(tab.locator('tbody tr', { hasText: '周末到店保养' }).getByTestId('message-reason')).toHaveText('客户未授权通过短信接收营销消息');
       await snap('75-customer-messages-tab');
 
@@ -330,6 +344,24 @@ test.describe('tasks and messages', () => {
     await page.goto(`/customers/${owner.id}?tab=messages`);
     await expect(page.getByRole('tabpanel').locator('tbody tr', { hasText: '新年关怀' }).getByTestId('message-reason')).toHaveText('客户已通过退订链接退订邮件营销消息');
     await snap('81-customer-messages-unsubscribed');
+  });
+
+  test('my tasks, the team board, the outbox and the templates have no serious or critical accessibility violations', async ({ page, signIn }) => {
+    await signIn('manager1');
+    for (const [url, ready] of [
+      ['/tasks?tab=upcoming', 'task-table'],
+      ['/tasks/board', 'board-table'],
+      ['/messages', 'message-table'],
+      ['/messages/templates', 'template-table'],
+    ] as const) {
+      await page.goto(url);
+      await expect(page.getByTestId(ready)).toBeVisible();
+      await settle(page);
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      const report = blocking.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 8).map((n) => n.target.join(' ')).join('\n  ')}`).join('\n');
+      expect(blocking, `${url}\n${report}`).toEqual([]);
+    }
   });
 
   test('my tasks and the outbox read in English too', async ({ page, signIn, snap }) => {

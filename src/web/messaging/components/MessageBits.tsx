@@ -13,6 +13,9 @@ const STATUS_STYLE: Record<MessageStatus, { color: string; icon: ReactNode }> = 
   suppressed: { color: 'default', icon: <StopOutlined /> },
 };
 
+/** Text colour of a held-back or failed message's reason: antd's error red is too light for small text (WCAG AA). */
+export const HELD_BACK = '#b42318';
+
 export const CHANNEL_ICON: Record<MessageChannel, ReactNode> = {
   sms: <MessageOutlined />,
   wechat: <WechatOutlined />,

@@ -7,7 +7,7 @@ import { useSession } from '../../console/session';
 import { applyApiError } from '../../lib/forms';
 import { dateTime } from '../../lib/format';
 import { useMessage, useMessagingSettings, useRetryMessage } from '../api';
-import { ChannelLabel, MessageStatusTag, useExplainMessage } from './MessageBits';
+import { ChannelLabel, HELD_BACK, MessageStatusTag, useExplainMessage } from './MessageBits';
 import '../messaging.css';
 
 /** One message as the customer got it (or would have): rendered text, masked address, attempts, errors; retry if failed. */
@@ -31,7 +31,8 @@ export function MessageDrawer({ messageId, onClose }: { messageId: string | unde
         <>
           <Space style={{ marginBottom: 12 }} wrap>
             <MessageStatusTag status={m.status} />
-            <Typography.Text type={m.status === 'suppressed' || m.status === 'failed' ? 'danger' : 'secondary'} data-testid="message-explain">
+            <Typography.Text type={m.status === 'suppressed' || m.status === 'failed' ? undefined : 'secondary'}
+            style={m.status === 'suppressed' || m.status === 'failed' ? { color: HELD_BACK } : undefined} data-testid="message-explain">
               {explain(m, settings.data)}
             </Typography.Text>
           </Space>
@@ -99,7 +100,7 @@ export function MessageDrawer({ messageId, onClose }: { messageId: string | unde
             </Descriptions.Item>
             {m.lastError && (
               <Descriptions.Item label={t('messaging.fields.lastError')}>
-                <Typography.Text type="danger" className="bk-mono">
+                <Typography.Text className="bk-mono" style={{ color: HELD_BACK }}>
                   {m.lastError}
                 </Typography.Text>
               </Descriptions.Item>

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { dateTime } from '../../lib/format';
 import type { Message } from '../api';
-import { ChannelLabel, MessageStatusTag, useExplainMessage } from './MessageBits';
+import { ChannelLabel, HELD_BACK, MessageStatusTag, useExplainMessage } from './MessageBits';
 
 interface Props {
   rows: Message[];
@@ -50,7 +50,10 @@ export function MessageTable({ rows, showCustomer = true, pending, loading, empt
         const text = explain(m);
         return (
           <Tooltip title={text}>
-            <Typography.Text type={m.status === 'suppressed' || m.status === 'failed' ? 'danger' : 'secondary'} ellipsis style={{ maxWidth: 250 }} data-testid="message-reason">
+            <Typography.Text type={m.status === 'suppressed' || m.status === 'failed' ? undefined : 'secondary'}
+            style={{ maxWidth: 250, ...(m.status === 'suppressed' || m.status === 'failed' ? { color: HELD_BACK } : {}) }}
+            ellipsis
+            data-testid="message-reason">
               {text}
             </Typography.Text>
           </Tooltip>

@@ -120,7 +120,16 @@ export default function TemplatesPage() {
             }}
             columns={[
               { key: 'code', title: t('messaging.templates.code'), width: 170, render: (_: unknown, f) => <span className="bk-mono">{f.code}</span> },
-              { key: 'name', title: t('messaging.templates.name'), render: (_: unknown, f) => <Typography.Text strong>{nameOf(f)}</Typography.Text> },
+              {
+                key: 'name',
+                title: t('messaging.templates.name'),
+                // The text itself on hover, so a group template a store may not edit can still be read.
+                render: (_: unknown, f) => (
+                  <Tooltip title={<span style={{ whiteSpace: 'pre-wrap' }}>{f.versions[0]!.body}</span>} placement="topLeft">
+                    <Typography.Text strong>{nameOf(f)}</Typography.Text>
+                  </Tooltip>
+                ),
+              },
               { key: 'channel', title: t('messaging.fields.channel'), width: 100, render: (_: unknown, f) => <ChannelLabel channel={f.channel} /> },
               { key: 'purpose', title: t('messaging.fields.purpose'), width: 90, render: (_: unknown, f) => t(`messaging.purposes.${f.purpose}`) },
               {

@@ -15,7 +15,7 @@ export function OverdueBadge() {
   return (
     <Tooltip title={label}>
       <Button type="text" onClick={() => void navigate('/tasks?tab=overdue')} aria-label={`${t('tasks.badge.label')}: ${label}`} data-testid="overdue-badge">
-        <Badge count={overdue} size="small" overflowCount={99} offset={[4, -2]}>
+        <Badge count={overdue} size="small" overflowCount={99} offset={[4, -2]} color="#c62828">
           <CarryOutOutlined style={{ fontSize: 18 }} />
         </Badge>
       </Button>

@@ -74,7 +74,9 @@ export function TaskTable({ rows, columns, loading, pending, empty, onOpen, rowS
         rowClassName={(r) => (r.status === 'open' && r.overdue ? 'bk-row-overdue' : '')}
         onRow={(r) => ({ onDoubleClick: () => onOpen(r) })}
         locale={{ emptyText: pending ? <Skeleton active title={false} paragraph={{ rows: 6 }} style={{ padding: '8px 0' }} /> : empty }}
-        scroll={{ x: 'max-content' }}
+        // No horizontal scroll: antd measures scrolling columns in an aria-hidden row that would copy the
+        // selection checkbox (a focusable element hidden from screen readers).
+        scroll={rowSelection ? undefined : { x: 'max-content' }}
         className="bk-nowrap-head"
         data-testid={testId}
       />

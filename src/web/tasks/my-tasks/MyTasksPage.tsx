@@ -47,7 +47,7 @@ export default function MyTasksPage() {
     if (b === 'done' || !counts.data) return null;
     const n = counts.data[b];
     if (n === 0) return <span className="bk-tab-count">0</span>;
-    return <Badge count={n} overflowCount={999} size="small" color={b === 'overdue' ? '#d32f2f' : '#8c95a3'} style={{ marginInlineStart: 6 }} />;
+    return <Badge count={n} overflowCount={999} size="small" color={b === 'overdue' ? '#c62828' : '#6b7280'} style={{ marginInlineStart: 6 }} />;
   };
 
   return (
@@ -56,33 +56,32 @@ export default function MyTasksPage() {
         title={t('tasks.mine.title')}
         subtitle={t('tasks.mine.subtitle')}
         extra={
-          can('tasks.write') && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-task">
-              {t('tasks.mine.new')}
-            </Button>
-          )
+          <>
+            {/* Not in the tab bar: a tablist may hold only tabs (screen readers announce it as one). */}
+            <Select
+              allowClear
+              aria-label={t('tasks.fields.kind')}
+              placeholder={t('tasks.fields.kind')}
+              value={kind}
+              onChange={(v?: string) => set({ kind: v })}
+              options={TASK_KINDS.map((k) => ({ value: k.key, label: t(`tasks.kinds.${k.key}`) }))}
+              style={{ width: 150 }}
+            />
+            <Tooltip title={t('common.refresh')}>
+              <Button icon={<ReloadOutlined />} aria-label={t('common.refresh')} onClick={() => void Promise.all([list.refetch(), counts.refetch()])} />
+            </Tooltip>
+            {can('tasks.write') && (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-task">
+                {t('tasks.mine.new')}
+              </Button>
+            )}
+          </>
         }
       />
       <Card styles={{ body: { paddingTop: 4 } }}>
         <Tabs
           activeKey={tab}
           onChange={(k) => set({ tab: k })}
-          tabBarExtraContent={
-            <div style={{ display: 'flex', gap: 8 }}>
-              <Select
-                allowClear
-                aria-label={t('tasks.fields.kind')}
-                placeholder={t('tasks.fields.kind')}
-                value={kind}
-                onChange={(v?: string) => set({ kind: v })}
-                options={TASK_KINDS.map((k) => ({ value: k.key, label: t(`tasks.kinds.${k.key}`) }))}
-                style={{ width: 150 }}
-              />
-              <Tooltip title={t('common.refresh')}>
-                <Button icon={<ReloadOutlined />} aria-label={t('common.refresh')} onClick={() => void Promise.all([list.refetch(), counts.refetch()])} />
-              </Tooltip>
-            </div>
-          }
           items={TABS.map((b) => ({
             key: b,
             label: (

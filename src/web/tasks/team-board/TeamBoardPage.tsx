@@ -32,7 +32,7 @@ function Rate({ row }: { row: BoardRow }) {
   const pct = Math.round(row.completionRate * 100);
   return (
     <Tooltip title={`${row.doneThisWeek} / ${row.dueThisWeek}`}>
-      <Progress percent={pct} size="small" status={pct < 60 ? 'exception' : 'normal'} style={{ width: 140, margin: 0 }} format={(p) => `${p}%`} />
+      <Progress percent={pct} size="small" status={pct < 60 ? 'exception' : 'normal'} style={{ width: 140, margin: 0 }} format={(p) => `${p}%`} aria-label={`${row.staff.displayName} · ${t('tasks.board.completionRate')}`} />
     </Tooltip>
   );
 }
