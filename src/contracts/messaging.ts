@@ -186,6 +186,10 @@ export const ZMessageListQuery = z.object({
   purpose: ZMessagePurpose.optional(),
   customerId: ZId.optional(),
   storeId: ZId.optional(),
+  /** Asked for at or after this instant (the console sends the start of a day in the store's time zone). */
+  createdFrom: ZInstantIn.optional(),
+  /** Asked for before this instant (exclusive: the start of the day after the range). */
+  createdTo: ZInstantIn.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });

@@ -110,6 +110,19 @@ export const ZTaskListQuery = z.object({
 });
 export type TTaskListQuery = z.infer<typeof ZTaskListQuery>;
 
+/**
+ * `GET /tasks/counts`: how many open tasks fall in each bucket, for the same people as `GET /tasks` (the caller's
+ * own unless `assigneeId` / `storeId` is given). The console's header badge and "my tasks" tabs read it.
+ */
+export const ZTaskCountsQuery = ZTaskListQuery.pick({ assigneeId: true, storeId: true, customerId: true, kind: true, escalated: true });
+export type TTaskCountsQuery = z.infer<typeof ZTaskCountsQuery>;
+export const ZTaskCounts = z.object({
+  overdue: z.number().int(),
+  today: z.number().int(),
+  upcoming: z.number().int(),
+});
+export type TTaskCounts = z.infer<typeof ZTaskCounts>;
+
 /** A manual task. Without `assigneeId` it is the caller's own; naming someone else needs `tasks.manage`. */
 export const ZTaskCreate = z.object({
   customerId: ZId,

@@ -14,6 +14,12 @@ const StoresPage = lazy(pages.stores);
 const StaffPage = lazy(pages.staff);
 const CataloguePage = lazy(pages.catalogue);
 const AuditPage = lazy(pages.audit);
+const MyTasksPage = lazy(pages.myTasks);
+const TeamBoardPage = lazy(pages.teamBoard);
+const TaskSettingsPage = lazy(pages.taskSettings);
+const OutboxPage = lazy(pages.outbox);
+const TemplatesPage = lazy(pages.templates);
+const MessagingSettingsPage = lazy(pages.messagingSettings);
 
 
 /** The staff console's routes; the server falls back to index.html for every non-/api path. */
@@ -38,6 +44,12 @@ export function App() {
         <Route path="/org/staff" element={<RequirePermission permission="org.manage"><StaffPage /></RequirePermission>} />
         <Route path="/catalogue" element={<CataloguePage />} />
         <Route path="/audit" element={<RequirePermission permission="audit.read"><AuditPage /></RequirePermission>} />
+        <Route path="/tasks" element={<RequirePermission permission="tasks.read"><MyTasksPage /></RequirePermission>} />
+        <Route path="/tasks/board" element={<RequirePermission permission="tasks.manage"><TeamBoardPage /></RequirePermission>} />
+        <Route path="/tasks/settings" element={<RequirePermission permission="tasks.manage"><TaskSettingsPage /></RequirePermission>} />
+        <Route path="/messages" element={<RequirePermission permission="messages.read"><OutboxPage /></RequirePermission>} />
+        <Route path="/messages/templates" element={<RequirePermission permission="templates.manage"><TemplatesPage /></RequirePermission>} />
+        <Route path="/messages/settings" element={<RequirePermission permission="messaging.settings"><MessagingSettingsPage /></RequirePermission>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -2,13 +2,21 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   CarOutlined,
+  CarryOutOutlined,
   CloudUploadOutlined,
+  ControlOutlined,
+  DashboardOutlined,
   DownOutlined,
+  FileTextOutlined,
   GlobalOutlined,
   IdcardOutlined,
   LogoutOutlined,
+  MailOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
+  ScheduleOutlined,
+  SendOutlined,
+  SettingOutlined,
   ShopOutlined,
   TeamOutlined,
   UserOutlined,
@@ -22,6 +30,7 @@ import { PageSkeleton } from '../components/PageSkeleton';
 import { setLang, type TLang } from '../i18n';
 import { useLocalStorage } from '../lib/useLocalStorage';
 import { useStores } from '../org/api';
+import { OverdueBadge } from '../tasks/components/OverdueBadge';
 import { prefetchPages } from './pages';
 import { useSession } from './session';
 
@@ -46,6 +55,20 @@ export function AppLayout() {
   const items = useMemo<MenuProps['items']>(() => {
     const list: NonNullable<MenuProps['items']> = [];
     if (can('customers.read')) list.push({ key: '/customers', icon: <TeamOutlined />, label: t('nav.customers') });
+    if (can('tasks.read')) {
+      const children: NonNullable<MenuProps['items']> = [{ key: '/tasks', icon: <ScheduleOutlined />, label: t('tasks.nav.mine') }];
+      if (can('tasks.manage')) {
+        children.push({ key: '/tasks/board', icon: <DashboardOutlined />, label: t('tasks.nav.board') });
+        children.push({ key: '/tasks/settings', icon: <SettingOutlined />, label: t('tasks.nav.settings') });
+      }
+      list.push({ key: 'tasks', icon: <CarryOutOutlined />, label: t('tasks.nav.group'), children });
+    }
+    if (can('messages.read')) {
+      const children: NonNullable<MenuProps['items']> = [{ key: '/messages', icon: <SendOutlined />, label: t('messaging.nav.outbox') }];
+      if (can('templates.manage')) children.push({ key: '/messages/templates', icon: <FileTextOutlined />, label: t('messaging.nav.templates') });
+      if (can('messaging.settings')) children.push({ key: '/messages/settings', icon: <ControlOutlined />, label: t('messaging.nav.settings') });
+      list.push({ key: 'messages', icon: <MailOutlined />, label: t('messaging.nav.group'), children });
+    }
     if (can('imports.run')) list.push({ key: '/imports', icon: <CloudUploadOutlined />, label: t('nav.imports') });
     if (can('org.manage'))
       list.push({
@@ -62,7 +85,10 @@ export function AppLayout() {
     return list;
   }, [can, t]);
 
-  const selected = ['/customers', '/imports', '/org/stores', '/org/staff', '/catalogue', '/audit'].find((k) => location.pathname.startsWith(k));
+  // The longest menu path the location starts with (`/tasks/board` selects the board, not "my tasks").
+  const selected = ['/customers', '/imports', '/org/stores', '/org/staff', '/catalogue', '/audit', '/tasks', '/tasks/board', '/tasks/settings', '/messages', '/messages/templates', '/messages/settings']
+    .filter((k) => location.pathname === k || location.pathname.startsWith(`${k}/`))
+    .sort((a, b) => b.length - a.length)[0];
 
   const userMenu: MenuProps = {
     items: [
@@ -109,7 +135,7 @@ export function AppLayout() {
           mode="inline"
           items={items}
           selectedKeys={selected ? [selected] : []}
-          defaultOpenKeys={['org']}
+          defaultOpenKeys={['tasks', 'messages', 'org']}
           onClick={({ key }) => void navigate(key)}
           style={{ borderInlineEnd: 'none' }}
           aria-label={t('shell.mainMenu')}
@@ -124,6 +150,7 @@ export function AppLayout() {
             aria-label={collapsed ? t('shell.expandMenu') : t('shell.collapseMenu')}
           />
           <Space size={16} align="center">
+            {can('tasks.read') && <OverdueBadge />}
             {groupWide ? (
               <Select
                 aria-label={t('shell.storeFilter')}

@@ -8,6 +8,12 @@ export const pages = {
   staff: () => import('../org/staff/StaffPage'),
   catalogue: () => import('../vehicles/catalogue/CataloguePage'),
   audit: () => import('../audit/audit-log/AuditPage'),
+  myTasks: () => import('../tasks/my-tasks/MyTasksPage'),
+  teamBoard: () => import('../tasks/team-board/TeamBoardPage'),
+  taskSettings: () => import('../tasks/task-settings/TaskSettingsPage'),
+  outbox: () => import('../messaging/outbox/OutboxPage'),
+  templates: () => import('../messaging/templates/TemplatesPage'),
+  messagingSettings: () => import('../messaging/settings/MessagingSettingsPage'),
 };
 
 /** Loads every page's code once the shell is idle, so the first visit to a page shows data, not a skeleton. */

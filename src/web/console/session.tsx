@@ -23,7 +23,14 @@ export type TPermission =
   | 'catalogue.manage'
   | 'org.manage'
   | 'staff.read'
-  | 'audit.read';
+  | 'audit.read'
+  | 'tasks.read'
+  | 'tasks.write'
+  | 'tasks.manage'
+  | 'messages.read'
+  | 'messages.send'
+  | 'templates.manage'
+  | 'messaging.settings';
 
 interface Session {
   me: Me;

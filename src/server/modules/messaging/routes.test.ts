@@ -11,6 +11,12 @@ const TEMPLATES: TRole[] = ['group_admin', 'store_manager', 'marketing', 'cx'];
 const SETTINGS: TRole[] = ['group_admin', 'store_manager'];
 
 describe('messaging routes', () => {
+  // One session per user for the whole file: the login route allows 10 sign-ins a minute per address.
+  const sessions = new Map<string, Awaited<ReturnType<typeof login>>>();
+  const as = async (username: string) => {
+    if (!sessions.has(username)) sessions.set(username, await login(env.app, username));
+    return sessions.get(username)!;
+  };
   let env: TestEnv;
   let org: SeededOrg;
   let customerId: string;
@@ -33,7 +39,7 @@ describe('messaging routes', () => {
   });
 
   it('answers 400 for bad input', async () => {
-    const h = await login(env.app, 'marketing1');
+    const h = await as('marketing1');
     const both = await env.app.inject({ method: 'POST', url: '/api/v1/messages', headers: h, payload: { customerId, channel: 'sms', templateCode: 'x', body: 'y', purpose: 'service' } });
     expect(both.statusCode).toBe(400);
     const noSubject = await env.app.inject({ method: 'POST', url: '/api/v1/message-templates', headers: h, payload: { code: 'mail', name: '邮件', channel: 'email', purpose: 'marketing', body: 'hi' } });
@@ -41,13 +47,13 @@ describe('messaging routes', () => {
     expect(noSubject.json().errors[0].path).toBe('body.subject');
     const badCode = await env.app.inject({ method: 'POST', url: '/api/v1/message-templates', headers: h, payload: { code: 'Bad Code', name: 'x', channel: 'sms', purpose: 'service', body: 'hi' } });
     expect(badCode.statusCode).toBe(400);
-    const badTime = await env.app.inject({ method: 'PUT', url: '/api/v1/message-settings', headers: await login(env.app, 'manager1'), payload: { quietStart: '25:00', quietEnd: '08:00', marketingCap: 2, capWindowDays: 7, maxAttempts: 5 } });
+    const badTime = await env.app.inject({ method: 'PUT', url: '/api/v1/message-settings', headers: await as('manager1'), payload: { quietStart: '25:00', quietEnd: '08:00', marketingCap: 2, capWindowDays: 7, maxAttempts: 5 } });
     expect(badTime.statusCode).toBe(400);
     expect((await env.app.inject({ url: '/api/v1/messages?status=lost', headers: h })).statusCode).toBe(400);
   });
 
   it('sends through the gate with an Idempotency-Key, masks the address, and keeps a suppressed message with its reason', async () => {
-    const h = await login(env.app, 'marketing1');
+    const h = await as('marketing1');
     const tpl = await env.app.inject({
       method: 'POST',
       url: '/api/v1/message-templates',
@@ -77,7 +83,7 @@ describe('messaging routes', () => {
     const list = await env.app.inject({ url: `/api/v1/messages?status=suppressed&customerId=${customerId}`, headers: h });
     expect(list.json().items.map((m: { id: string }) => m.id)).toEqual([sms.json().id]);
     // another store sees none of it
-    const other = await login(env.app, 'marketing2');
+    const other = await as('marketing2');
     expect((await env.app.inject({ url: '/api/v1/messages', headers: other })).json().items).toEqual([]);
     expect((await env.app.inject({ url: `/api/v1/messages/${sms.json().id}`, headers: other })).statusCode).toBe(404);
 
@@ -91,7 +97,7 @@ describe('messaging routes', () => {
   });
 
   it('previews a template for a customer and lists the variables without a value', async () => {
-    const h = await login(env.app, 'service1');
+    const h = await as('service1');
     const res = await env.app.inject({ method: 'POST', url: '/api/v1/message-templates/preview', headers: h, payload: { customerId, body: '{{客户姓名}} {{车牌}} {{到期日期}} {{积分}}' } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ subject: '', body: '刘女士 京A·D12345  ', missing: ['到期日期', '积分'] });
@@ -99,11 +105,29 @@ describe('messaging routes', () => {
     expect(sample.json()).toMatchObject({ body: expect.stringMatching(/^张先生: 2027-01-01\n退订请点击 /), missing: [] });
   });
 
+  it('filters the outbox by when a message was asked for (from inclusive, to exclusive)', async () => {
+    const svc = env.ctx.services.messaging;
+    const c = await seedCustomer(env.ctx.db, org.stores[0]!.id, { name: '日期筛选' });
+    const at = async (iso: string) => {
+      env.clock.set(iso);
+      return (await svc.enqueueMessage(env.ctx.db, { customerId: c.id, channel: 'sms', purpose: 'service', body: iso })).id;
+    };
+    const [d20, d21, d22] = [await at('2026-11-20T03:00:00Z'), await at('2026-11-21T03:00:00Z'), await at('2026-11-22T03:00:00Z')];
+    env.clock.set('2026-11-23T02:00:00Z');
+    const h = await as('service1');
+    const ids = async (qs: string) => (await env.app.inject({ url: `/api/v1/messages?customerId=${c.id}&${qs}`, headers: h })).json().items.map((m: { id: string }) => m.id);
+    // 2026-11-21 00:00 in Shanghai is 2026-11-20 16:00 UTC
+    expect(await ids('createdFrom=2026-11-20T16:00:00%2B00:00')).toEqual([d22, d21]);
+    expect(await ids('createdFrom=2026-11-21T00:00:00%2B08:00&createdTo=2026-11-22T00:00:00%2B08:00')).toEqual([d21]);
+    expect(await ids('createdTo=2026-11-21T03:00:00Z')).toEqual([d20]);
+    expect((await env.app.inject({ url: '/api/v1/messages?createdFrom=yesterday', headers: h })).statusCode).toBe(400);
+  });
+
   it('retries a failed message from the console', async () => {
     const svc = env.ctx.services.messaging;
     const r = await svc.enqueueMessage(env.ctx.db, { customerId, channel: 'sms', purpose: 'service', body: '您的车已修好' });
     await env.ctx.db.update(messages).set({ status: 'failed', attempts: 5, lastError: 'gateway down', nextAttemptAt: null }).where(eq(messages.id, r.id));
-    const h = await login(env.app, 'service1');
+    const h = await as('service1');
     const res = await env.app.inject({ method: 'POST', url: `/api/v1/messages/${r.id}/retry`, headers: h });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'queued', attempts: 0, lastError: 'gateway down' });
@@ -111,17 +135,17 @@ describe('messaging routes', () => {
   });
 
   it('keeps store settings per store and group templates for the group admin', async () => {
-    const m1 = await login(env.app, 'manager1');
+    const m1 = await as('manager1');
     const put = await env.app.inject({ method: 'PUT', url: '/api/v1/message-settings', headers: m1, payload: { quietStart: '22:00', quietEnd: '07:30', marketingCap: 3, capWindowDays: 7, maxAttempts: 4 } });
     expect(put.json()).toEqual({ storeId: org.stores[0]!.id, quietStart: '22:00', quietEnd: '07:30', marketingCap: 3, capWindowDays: 7, maxAttempts: 4 });
     expect((await env.app.inject({ url: '/api/v1/message-settings', headers: m1 })).json().quietEnd).toBe('07:30');
-    expect((await env.app.inject({ url: `/api/v1/message-settings?storeId=${org.stores[1]!.id}`, headers: await login(env.app, 'manager2') })).json()).toMatchObject({ quietStart: '21:00', marketingCap: 2 });
-    const mk = await login(env.app, 'marketing1');
+    expect((await env.app.inject({ url: `/api/v1/message-settings?storeId=${org.stores[1]!.id}`, headers: await as('manager2') })).json()).toMatchObject({ quietStart: '21:00', marketingCap: 2 });
+    const mk = await as('marketing1');
     const group = await env.app.inject({ method: 'POST', url: '/api/v1/message-templates', headers: mk, payload: { storeId: null, code: 'g', name: 'g', channel: 'sms', purpose: 'service', body: 'x' } });
     expect(group.statusCode).toBe(403);
     const g = await env.ctx.services.messaging.createTemplate(SYSTEM_ACTOR, { code: 'group-care', name: '集团关怀', channel: 'sms', purpose: 'service', locale: 'zh-CN', body: 'x' });
     expect((await env.app.inject({ method: 'PATCH', url: `/api/v1/message-templates/${g.id}`, headers: mk, payload: { body: 'y' } })).statusCode).toBe(403);
-    const listed = await env.app.inject({ url: '/api/v1/message-templates?code=group-care', headers: await login(env.app, 'sales2') });
+    const listed = await env.app.inject({ url: '/api/v1/message-templates?code=group-care', headers: await as('sales2') });
     expect(listed.json().items.map((t: { id: string }) => t.id)).toEqual([g.id]);
   });
 

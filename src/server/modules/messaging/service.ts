@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type {
   TMessage,
@@ -547,6 +547,8 @@ export function createMessagingService(deps: TMessagingDeps) {
       if (q.channel) conds.push(eq(messages.channel, q.channel));
       if (q.purpose) conds.push(eq(messages.purpose, q.purpose));
       if (q.customerId) conds.push(eq(messages.customerId, q.customerId));
+      if (q.createdFrom) conds.push(gte(messages.createdAt, q.createdFrom));
+      if (q.createdTo) conds.push(lt(messages.createdAt, q.createdTo));
       const c = decodeKeyset(q.cursor, ['instant', 'uuid'] as const);
       if (c) conds.push(or(lt(messages.createdAt, c[0]), and(eq(messages.createdAt, c[0]), lt(messages.id, c[1]))));
       const rows = await selectMessages(db)

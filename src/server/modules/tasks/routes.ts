@@ -7,6 +7,8 @@ import {
   ZTaskBoardQuery,
   ZTaskComplete,
   ZTaskCompleteResult,
+  ZTaskCounts,
+  ZTaskCountsQuery,
   ZTaskCreate,
   ZTaskListQuery,
   ZTaskReassign,
@@ -38,6 +40,19 @@ export function tasksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (req) => svc.listTasks(actorOf(req), req.query),
     );
     app.get(
+      '/tasks/counts',
+      {
+        schema: {
+          operationId: 'countTasks',
+          tags,
+          summary: 'Open tasks per bucket (overdue / today / upcoming) for the same people as GET /tasks: the header badge and the "my tasks" tabs',
+          querystring: ZTaskCountsQuery,
+          response: { 200: ZTaskCounts },
+        },
+      },
+      async (req) => svc.countTasks(actorOf(req), req.query),
+    );
+    app.get(
       '/tasks/board',
       { schema: { operationId: 'taskBoard', tags, summary: 'Team board: open, overdue, escalated, done this week and completion rate per staff member', querystring: ZTaskBoardQuery, response: { 200: ZTaskBoard } } },
       async (req) => svc.teamBoard(actorOf(req), req.query),
@@ -67,7 +82,7 @@ export function tasksRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
     app.get(
       '/task-settings',
-      { schema: { operationId: 'getTaskSettings', tags, summary: "A store's escalation and retry policy", querystring: ZTaskSettingsQuery, response: { 200: ZTaskSettings } } },
+      { schema: { operationId: 'getTaskSettings', tags, summary: "A store's escalation and retry policy (readable by its staff; changed by managers)", querystring: ZTaskSettingsQuery, response: { 200: ZTaskSettings } } },
       async (req) => svc.getSettings(actorOf(req), req.query.storeId),
     );
     app.put(

@@ -5,6 +5,8 @@ import type {
   TTaskBoard,
   TTaskComplete,
   TTaskCompleteResult,
+  TTaskCounts,
+  TTaskCountsQuery,
   TTaskCreate,
   TTaskKind,
   TTaskListQuery,
@@ -334,15 +336,9 @@ export function createTasksService(deps: TTasksDeps) {
     });
   }
 
-  /**
-   * Tasks for a list: the actor's own by default; another assignee's or the whole store's for `tasks.manage`;
-   * one customer's for anyone who can see the customer. Buckets use the store's time zone: `today` runs to the
-   * store's local midnight, `overdue` is anything open past due.
-   */
-  async function listTasks(actor: Actor, q: TTaskListQuery): Promise<Page<TTask>> {
+  /** Whose tasks a list or count is about (see {@link listTasks}), as WHERE conditions; checks the permissions. */
+  function whoseTasks(actor: Actor, q: TTaskCountsQuery): (SQL | undefined)[] {
     assertCan(actor, 'tasks.read');
-    const now = clock.now();
-    const nowSql = sql`${now.toISOString()}::timestamptz`;
     const conds: (SQL | undefined)[] = [storeScope(actor, tasks.storeId)];
     if (q.assigneeId && q.assigneeId !== actor.staffId) assertCan(actor, 'tasks.manage');
     if (q.storeId) {
@@ -355,7 +351,22 @@ export function createTasksService(deps: TTasksDeps) {
     if (!q.assigneeId && !q.storeId && !q.customerId) conds.push(eq(tasks.assigneeStaffId, actor.staffId));
     if (q.kind) conds.push(eq(tasks.kind, q.kind));
     if (q.escalated !== undefined) conds.push(q.escalated ? gt(tasks.escalationLevel, 0) : eq(tasks.escalationLevel, 0));
-    const endOfToday = sql`(((${nowSql} at time zone ${stores.timezone})::date + 1)::timestamp at time zone ${stores.timezone})`;
+    return conds;
+  }
+
+  /** The store's next local midnight after `now`: where "today" ends and "upcoming" begins. */
+  const endOfTodaySql = (nowSql: SQL) => sql`(((${nowSql} at time zone ${stores.timezone})::date + 1)::timestamp at time zone ${stores.timezone})`;
+
+  /**
+   * Tasks for a list: the actor's own by default; another assignee's or the whole store's for `tasks.manage`;
+   * one customer's for anyone who can see the customer. Buckets use the store's time zone: `today` runs to the
+   * store's local midnight, `overdue` is anything open past due.
+   */
+  async function listTasks(actor: Actor, q: TTaskListQuery): Promise<Page<TTask>> {
+    const conds = whoseTasks(actor, q);
+    const now = clock.now();
+    const nowSql = sql`${now.toISOString()}::timestamptz`;
+    const endOfToday = endOfTodaySql(nowSql);
     const done = q.bucket === 'done';
     if (done) conds.push(eq(tasks.status, 'done'));
     else {
@@ -396,6 +407,26 @@ export function createTasksService(deps: TTasksDeps) {
     },
 
     listTasks,
+
+    /**
+     * Open tasks per bucket (overdue / today / upcoming, in each store's time zone) for the same people as
+     * `listTasks`: the caller's own by default. One aggregate over the open-tasks index.
+     */
+    async countTasks(actor: Actor, q: TTaskCountsQuery): Promise<TTaskCounts> {
+      const conds = whoseTasks(actor, q);
+      const nowSql = sql`${clock.now().toISOString()}::timestamptz`;
+      const endOfToday = endOfTodaySql(nowSql);
+      const [r] = await db
+        .select({
+          overdue: sql<number>`count(*) filter (where ${tasks.dueAt} < ${nowSql})::int`,
+          today: sql<number>`count(*) filter (where ${tasks.dueAt} >= ${nowSql} and ${tasks.dueAt} < ${endOfToday})::int`,
+          upcoming: sql<number>`count(*) filter (where ${tasks.dueAt} >= ${endOfToday})::int`,
+        })
+        .from(tasks)
+        .innerJoin(stores, eq(stores.id, tasks.storeId))
+        .where(and(...conds, eq(tasks.status, 'open')));
+      return { overdue: r?.overdue ?? 0, today: r?.today ?? 0, upcoming: r?.upcoming ?? 0 };
+    },
 
     /**
      * The set-based variant for journeys: assigns and writes a task per audience row in one statement (owners
@@ -685,8 +716,9 @@ export function createTasksService(deps: TTasksDeps) {
       });
     },
 
+    /** A store's policy; everyone may read it (the completion drawer says when a missed call is retried). */
     async getSettings(actor: Actor, storeId?: string): Promise<TTaskSettings> {
-      assertCan(actor, 'tasks.manage');
+      assertCan(actor, 'tasks.read');
       const s = await storeParam(db, actor, storeId);
       return { storeId: s.id, ...(await settingsOf(db, s.id)) };
     },

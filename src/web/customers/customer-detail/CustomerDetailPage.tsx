@@ -1,4 +1,4 @@
-import { CommentOutlined, EditOutlined, MergeCellsOutlined } from '@ant-design/icons';
+import { CommentOutlined, EditOutlined, MergeCellsOutlined, PlusSquareOutlined, SendOutlined } from '@ant-design/icons';
 import { Alert, Badge, Button, Card, Col, Row, Skeleton, Space, Tabs } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,19 +6,23 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { ErrorState } from '../../components/ErrorState';
 import { PageHeader } from '../../components/PageHeader';
 import { useSession } from '../../console/session';
+import { SendMessageModal } from '../../messaging/components/SendMessageModal';
+import { TaskFormModal } from '../../tasks/components/TaskFormModal';
 import { useCustomer } from '../api';
 import { CustomerFormDrawer } from '../components/CustomerFormDrawer';
 import { BehaviourTab } from './BehaviourTab';
 import { ConsentsCard } from './ConsentsCard';
 import { InteractionsTab, LogInteractionModal } from './InteractionsTab';
+import { MessagesTab } from './MessagesTab';
 import { MergeModal } from './MergeModal';
 import { ProfileCard } from './ProfileCard';
 import { RepairOrdersTab } from './RepairOrdersTab';
 import { SalesOrdersTab } from './SalesOrdersTab';
+import { TasksTab, TasksTabLabel } from './TasksTab';
 import { TimelineTab } from './TimelineTab';
 import { VehiclesTab } from './VehiclesTab';
 
-const TABS = ['timeline', 'vehicles', 'sales', 'service', 'interactions', 'behaviour'] as const;
+const TABS = ['timeline', 'vehicles', 'sales', 'service', 'interactions', 'behaviour', 'tasks', 'messages'] as const;
 type TabKey = (typeof TABS)[number];
 
 function DetailSkeleton() {
@@ -54,6 +58,8 @@ export default function CustomerDetailPage() {
   const [editing, setEditing] = useState(false);
   const [merging, setMerging] = useState(false);
   const [logging, setLogging] = useState(false);
+  const [creatingTask, setCreatingTask] = useState(false);
+  const [sending, setSending] = useState(false);
   const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as TabKey) : 'timeline';
 
   if (q.isPending) return <DetailSkeleton />;
@@ -73,6 +79,16 @@ export default function CustomerDetailPage() {
             {can('interactions.write') && (
               <Button icon={<CommentOutlined />} onClick={() => setLogging(true)} data-testid="log-interaction">
                 {t('interactions.log')}
+              </Button>
+            )}
+            {can('tasks.write') && c.status === 'active' && (
+              <Button icon={<PlusSquareOutlined />} onClick={() => setCreatingTask(true)} data-testid="customer-new-task">
+                {t('tasks.customerTab.new')}
+              </Button>
+            )}
+            {can('messages.send') && c.status === 'active' && (
+              <Button icon={<SendOutlined />} onClick={() => setSending(true)} data-testid="customer-send-message">
+                {t('messaging.send.button')}
               </Button>
             )}
             {can('customers.write') && (
@@ -121,12 +137,24 @@ export default function CustomerDetailPage() {
             { key: 'service', label: <span>{t('customers.tabs.service')}{count(d.repairOrders.length)}</span>, children: <RepairOrdersTab customerId={c.id} orders={d.repairOrders} /> },
             { key: 'interactions', label: <span>{t('customers.tabs.interactions')}{count(d.interactions.length)}</span>, children: <InteractionsTab customerId={c.id} interactions={d.interactions} /> },
             { key: 'behaviour', label: <span>{t('customers.tabs.behaviour')}{count(d.behaviourEvents.length)}</span>, children: <BehaviourTab events={d.behaviourEvents} /> },
+            { key: 'tasks', label: <TasksTabLabel customerId={c.id} />, children: <TasksTab customerId={c.id} onCreate={() => setCreatingTask(true)} /> },
+            { key: 'messages', label: t('messaging.customerTab.title'), children: <MessagesTab customerId={c.id} onSend={() => setSending(true)} /> },
           ]}
         />
       </Card>
       <CustomerFormDrawer open={editing} onClose={() => setEditing(false)} customer={c} />
       <MergeModal open={merging} onClose={() => setMerging(false)} survivor={c} />
       <LogInteractionModal open={logging} onClose={() => setLogging(false)} customerId={c.id} />
+      <TaskFormModal
+        open={creatingTask}
+        onClose={() => setCreatingTask(false)}
+        customer={{ id: c.id, name: c.name, storeId: c.storeId, vehicles: d.vehicles.map((v) => ({ id: v.id, plate: v.plate, vin: v.vin, modelName: v.modelName })) }}
+      />
+      <SendMessageModal
+        open={sending}
+        onClose={() => setSending(false)}
+        customer={{ id: c.id, name: c.name, storeId: c.storeId, vehicles: d.vehicles, consents: d.consents }}
+      />
     </>
   );
 }
