@@ -18,7 +18,7 @@ const log = (m: string) => console.log(`[baoke] ${m}`);
 async function boot(config: TConfig, mode: { web: boolean; worker: boolean; demo: boolean }) {
   const { database, embedded } = await openDatabase(config, log);
   const jobs: Jobs = await startJobs(database.url, { schedule: mode.worker, supervise: mode.worker });
-  const services = createServices({ db: database.db, clock: systemClock, jobs, config });
+  const services = createServices({ db: database.db, clock: systemClock, jobs, config, demo: mode.demo });
   const ctx: AppContext = { config, database, db: database.db, clock: systemClock, jobs, services };
 
   if (mode.demo) {
