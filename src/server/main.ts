@@ -10,7 +10,7 @@ import { stores } from './modules/org/schema.js';
 import { systemClock } from './platform/clock.js';
 import { startJobs, type Jobs } from './platform/jobs.js';
 import { allJobs } from './jobs.js';
-import { seedDemo } from './seed/demo.js';
+import { seedDemo, seedDemoService } from './seed/demo.js';
 import { DEMO_PASSWORD } from './seed/org.js';
 
 const log = (m: string) => console.log(`[baoke] ${m}`);
@@ -27,6 +27,7 @@ async function boot(config: TConfig, mode: { web: boolean; worker: boolean; demo
       log(`first run: generating the demo dealer group (${config.BAOKE_DEMO_SIZE} owners) …`);
       const t = Date.now();
       await seedDemo(database.db, { size: config.BAOKE_DEMO_SIZE, seed: 2026, log });
+      await seedDemoService(database.db, { seed: 2026, log });
       log(`demo data ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     }
   } else if (config.BAOKE_ADMIN_PASSWORD) {
@@ -116,6 +117,7 @@ program
     const config = loadConfig();
     const { database, embedded } = await openDatabase(config, log);
     await seedDemo(database.db, { size: o.size, seed: o.seed, log });
+    await seedDemoService(database.db, { seed: o.seed, log });
     await database.close();
     await embedded?.stop();
   });
