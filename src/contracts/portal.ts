@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ZAppointmentNote, ZAppointmentStatus } from './appointments.js';
 import { ZId } from './common.js';
 import { CONSENT_CHANNELS } from './customers.js';
-import { ZLoanInput, ZLoanQuote } from './loan.js';
+import { LOAN_MAX_PRICE_FEN, LOAN_MAX_RATE_PCT, LOAN_MIN_PRINCIPAL_FEN, LOAN_RATE_SCALE } from './loan.js';
 import { ZDeliveryMilestone, ZSalesOrderStatus } from './sales.js';
 import { ZRoKind, ZWorkshopStage } from './service.js';
 import { ZMobile } from './validators.js';
@@ -31,7 +31,7 @@ export const ZPortalConsent = z.object({
 });
 export const ZPortalConsentPut = z.object({ granted: z.boolean() });
 
-export const ZPortalStore = z.object({ id: ZId, name: z.string(), phone: z.string(), address: z.string(), city: z.string() });
+export const ZPortalStore = z.object({ id: ZId, name: z.string(), phone: z.string(), address: z.string(), city: z.string(), timezone: z.string() });
 
 export const ZPortalMe = z.object({
   customerId: ZId,
@@ -150,6 +150,36 @@ export const ZPortalAvailabilityQuery = z.object({
   vehicleId: ZId,
   from: z.iso.date().optional(),
   days: z.coerce.number().int().min(1).max(14).default(7),
+});
+
+export const ZLoanInput = z
+  .object({
+    priceFen: z.number().int().min(1).max(LOAN_MAX_PRICE_FEN),
+    downPaymentFen: z.number().int().min(0).max(LOAN_MAX_PRICE_FEN),
+    /** Annual nominal rate in percent, e.g. 3.5 for 3.5 %; 0 for an interest-free offer. */
+    annualRatePct: z
+      .number()
+      .min(0)
+      .max(LOAN_MAX_RATE_PCT)
+      .refine((r) => Math.abs(r * LOAN_RATE_SCALE - Math.round(r * LOAN_RATE_SCALE)) < 1e-6, '利率最多保留三位小数 / At most three decimals'),
+    termMonths: z.number().int().min(1).max(120),
+  })
+  .refine((v) => v.downPaymentFen <= v.priceFen, { message: '首付不能高于车价 / The down payment cannot exceed the price', path: ['downPaymentFen'] })
+  .refine((v) => v.downPaymentFen > v.priceFen || v.priceFen - v.downPaymentFen === 0 || v.priceFen - v.downPaymentFen >= LOAN_MIN_PRINCIPAL_FEN, {
+    message: '贷款金额至少 ¥1,000 / The loan must be at least ¥1,000',
+    path: ['downPaymentFen'],
+  });
+
+export const ZLoanQuote = z.object({
+  principalFen: z.number().int(),
+  /** What the owner pays every month (all months but possibly the last). */
+  monthlyPaymentFen: z.number().int(),
+  /** The last instalment: the monthly payment ± the rounding of the schedule. */
+  lastPaymentFen: z.number().int(),
+  totalInterestFen: z.number().int(),
+  /** Principal + interest (excluding the down payment). */
+  totalRepaymentFen: z.number().int(),
+  termMonths: z.number().int(),
 });
 
 export const ZPortalLoanRequest = ZLoanInput;

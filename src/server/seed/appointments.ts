@@ -77,7 +77,8 @@ export async function seedDemoAppointments(db: TDbOrTx, opts: { asOf: Date; seed
     slots as (
       select o.store_id, o.timezone, o.day, o.i, o.slot_minutes,
         ((o.day + (o.h ->> 'open')::time + make_interval(mins => k * o.slot_minutes)) at time zone o.timezone) as slot_start,
-        row_number() over (partition by o.store_id order by o.day, k) as rn
+        -- Days nearest today first, so a small demo (few cars) still has a full board this week.
+        row_number() over (partition by o.store_id order by abs(o.i), o.i desc, k) as rn
       from open_days o
       cross join lateral generate_series(0, 40) as k
       where o.h is not null and jsonb_typeof(o.h) = 'object'

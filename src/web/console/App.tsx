@@ -14,6 +14,7 @@ const StoresPage = lazy(pages.stores);
 const StaffPage = lazy(pages.staff);
 const CataloguePage = lazy(pages.catalogue);
 const AuditPage = lazy(pages.audit);
+const AppointmentsPage = lazy(pages.appointments);
 
 
 /** The staff console's routes; the server falls back to index.html for every non-/api path. */
@@ -37,6 +38,7 @@ export function App() {
         <Route path="/org/stores" element={<RequirePermission permission="org.manage"><StoresPage /></RequirePermission>} />
         <Route path="/org/staff" element={<RequirePermission permission="org.manage"><StaffPage /></RequirePermission>} />
         <Route path="/catalogue" element={<CataloguePage />} />
+        <Route path="/service/appointments" element={<AppointmentsPage />} />
         <Route path="/audit" element={<RequirePermission permission="audit.read"><AuditPage /></RequirePermission>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -1,6 +1,7 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  CalendarOutlined,
   CarOutlined,
   CloudUploadOutlined,
   DownOutlined,
@@ -46,6 +47,7 @@ export function AppLayout() {
   const items = useMemo<MenuProps['items']>(() => {
     const list: NonNullable<MenuProps['items']> = [];
     if (can('customers.read')) list.push({ key: '/customers', icon: <TeamOutlined />, label: t('nav.customers') });
+    if (can('appointments.read')) list.push({ key: '/service/appointments', icon: <CalendarOutlined />, label: t('appointments.nav') });
     if (can('imports.run')) list.push({ key: '/imports', icon: <CloudUploadOutlined />, label: t('nav.imports') });
     if (can('org.manage'))
       list.push({
@@ -62,7 +64,7 @@ export function AppLayout() {
     return list;
   }, [can, t]);
 
-  const selected = ['/customers', '/imports', '/org/stores', '/org/staff', '/catalogue', '/audit'].find((k) => location.pathname.startsWith(k));
+  const selected = ['/customers', '/service/appointments', '/imports', '/org/stores', '/org/staff', '/catalogue', '/audit'].find((k) => location.pathname.startsWith(k));
 
   const userMenu: MenuProps = {
     items: [

@@ -8,6 +8,7 @@ export const pages = {
   staff: () => import('../org/staff/StaffPage'),
   catalogue: () => import('../vehicles/catalogue/CataloguePage'),
   audit: () => import('../audit/audit-log/AuditPage'),
+  appointments: () => import('../service/appointments/AppointmentsPage'),
 };
 
 /** Loads every page's code once the shell is idle, so the first visit to a page shows data, not a skeleton. */

@@ -23,7 +23,11 @@ export type TPermission =
   | 'catalogue.manage'
   | 'org.manage'
   | 'staff.read'
-  | 'audit.read';
+  | 'audit.read'
+  | 'appointments.read'
+  | 'appointments.book'
+  | 'appointments.checkin'
+  | 'appointments.settings';
 
 interface Session {
   me: Me;

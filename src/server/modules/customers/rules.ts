@@ -3,6 +3,8 @@
  * timeline reads. No database, no clock: unit-tested in rules.test.ts.
  */
 import { formatFen, normalizeMobile, validatePlate } from '../../../contracts/validators.js';
+import { APPOINTMENT_STATUSES } from '../../../contracts/appointments.js';
+import { RO_KINDS } from '../../../contracts/service.js';
 import type { TTimelineKind } from '../../../contracts/customers.js';
 
 export type TSearch =
@@ -168,5 +170,15 @@ export function describeTimelineEntry(r: TTimelineRaw): { at: Date; kind: TTimel
       return { ...base, title: `工单进度 / Workshop: ${STAGE_LABELS[r.sub] ?? r.sub}`, detail: join(r.label, r.note) };
     case 'behaviour':
       return { ...base, title: r.sub, detail: r.note === '{}' ? '' : r.note.slice(0, 200) };
+    case 'appointment': {
+      // One bilingual title (`中文 / English`): the kind and the state of the booking; the note as written.
+      const kind = RO_KINDS.find((k) => k.key === r.sub);
+      const status = APPOINTMENT_STATUSES.find((x) => x.key === r.label);
+      return {
+        ...base,
+        title: `预约到店 · ${kind?.zh ?? r.sub} · ${status?.zh ?? r.label} / Appointment · ${kind?.en ?? r.sub} · ${status?.en ?? r.label}`,
+        detail: r.note,
+      };
+    }
   }
 }

@@ -316,6 +316,9 @@ export function createCustomersService(deps: TCustomersDeps) {
         union all
         (select occurred_at, 'behaviour', 1, kind, '', payload::text, null, id::text
            from behaviour_events where customer_id = ${id} order by occurred_at desc nulls last limit ${TIMELINE_MAX})
+        union all
+        (select slot_start, 'appointment', 1, kind::text, status::text, note, null, id::text
+           from appointments where customer_id = ${id} order by slot_start desc limit ${TIMELINE_MAX})
       ) t
       order by at desc, rank desc
       limit ${TIMELINE_MAX}`);

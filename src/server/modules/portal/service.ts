@@ -156,7 +156,7 @@ export function createPortalService(deps: TPortalDeps) {
     return r;
   }
 
-  const storeOut = (s: typeof stores.$inferSelect): TPortalStore => ({ id: s.id, name: s.name, phone: s.phone, address: s.address, city: s.city });
+  const storeOut = (s: typeof stores.$inferSelect): TPortalStore => ({ id: s.id, name: s.name, phone: s.phone, address: s.address, city: s.city, timezone: s.timezone || 'Asia/Shanghai' });
 
   async function consentsOf(customerId: string): Promise<TPortalConsent[]> {
     const rows = await db

@@ -17,8 +17,9 @@ import { RepairOrdersTab } from './RepairOrdersTab';
 import { SalesOrdersTab } from './SalesOrdersTab';
 import { TimelineTab } from './TimelineTab';
 import { VehiclesTab } from './VehiclesTab';
+import { CustomerAppointmentsLabel, CustomerAppointmentsTab } from '../../service/appointments/CustomerAppointmentsTab';
 
-const TABS = ['timeline', 'vehicles', 'sales', 'service', 'interactions', 'behaviour'] as const;
+const TABS = ['timeline', 'vehicles', 'sales', 'service', 'appointments', 'interactions', 'behaviour'] as const;
 type TabKey = (typeof TABS)[number];
 
 function DetailSkeleton() {
@@ -119,6 +120,7 @@ export default function CustomerDetailPage() {
             { key: 'vehicles', label: <span>{t('customers.tabs.vehicles')}{count(d.vehicles.length)}</span>, children: <VehiclesTab customerId={c.id} vehicles={d.vehicles} /> },
             { key: 'sales', label: <span>{t('customers.tabs.sales')}{count(d.salesOrders.length)}</span>, children: <SalesOrdersTab customerId={c.id} orders={d.salesOrders} vehicles={d.vehicles} /> },
             { key: 'service', label: <span>{t('customers.tabs.service')}{count(d.repairOrders.length)}</span>, children: <RepairOrdersTab customerId={c.id} orders={d.repairOrders} /> },
+            { key: 'appointments', label: <CustomerAppointmentsLabel customerId={c.id} />, children: <CustomerAppointmentsTab customerId={c.id} /> },
             { key: 'interactions', label: <span>{t('customers.tabs.interactions')}{count(d.interactions.length)}</span>, children: <InteractionsTab customerId={c.id} interactions={d.interactions} /> },
             { key: 'behaviour', label: <span>{t('customers.tabs.behaviour')}{count(d.behaviourEvents.length)}</span>, children: <BehaviourTab events={d.behaviourEvents} /> },
           ]}
