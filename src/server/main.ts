@@ -69,6 +69,7 @@ program
     console.log(`
   Baoke 保客 is running: ${url}
   API docs:  ${url}/api/docs
+  Owner portal 车主端: ${url}/portal  (demo owner 170 1234 5678; in demo mode the sign-in code is printed in this log)
 
   Demo logins (password: ${DEMO_PASSWORD})
     admin                                   集团管理员 group admin
