@@ -171,12 +171,14 @@ export function describeTimelineEntry(r: TTimelineRaw): { at: Date; kind: TTimel
     case 'behaviour':
       return { ...base, title: r.sub, detail: r.note === '{}' ? '' : r.note.slice(0, 200) };
     case 'appointment': {
-      // One bilingual title (`中文 / English`): the kind and the state of the booking; the note as written.
+      // Booked at `at`, for the slot in `label` (`status|YYYY-MM-DD HH:mm`, store time). One bilingual title
+      // (`中文 / English`) with the slot, the kind and the state of the booking; the note as written.
+      const [statusKey = '', slot = ''] = r.label.split('|');
       const kind = RO_KINDS.find((k) => k.key === r.sub);
-      const status = APPOINTMENT_STATUSES.find((x) => x.key === r.label);
+      const status = APPOINTMENT_STATUSES.find((x) => x.key === statusKey);
       return {
         ...base,
-        title: `预约到店 · ${kind?.zh ?? r.sub} · ${status?.zh ?? r.label} / Appointment · ${kind?.en ?? r.sub} · ${status?.en ?? r.label}`,
+        title: `预约到店 ${slot} · ${kind?.zh ?? r.sub} · ${status?.zh ?? statusKey} / Appointment ${slot} · ${kind?.en ?? r.sub} · ${status?.en ?? statusKey}`,
         detail: r.note,
       };
     }

@@ -79,7 +79,7 @@ describe('booking', () => {
     expect(ev?.payload).toMatchObject({ appointmentId: a.id, source: 'console' });
     // …and on the customer's 360 timeline
     const c360 = await env.ctx.services.customers.get360(as('service1'), customer.id);
-    expect(c360.timeline.find((e) => e.kind === 'appointment')).toMatchObject({ refId: a.id, title: '预约到店 · 保养 · 已预约 / Appointment · Maintenance · Booked', detail: '顺便检查空调' });
+    expect(c360.timeline.find((e) => e.kind === 'appointment')).toMatchObject({ refId: a.id, title: '预约到店 2026-11-24 09:00 · 保养 · 已预约 / Appointment 2026-11-24 09:00 · Maintenance · Booked', at: a.createdAt, detail: '顺便检查空调' });
   });
 
   it('refuses slots that are not offered, past, too soon, too far or closed — in words', async () => {
