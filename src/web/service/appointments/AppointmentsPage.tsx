@@ -87,7 +87,7 @@ function AppointmentCard({ a, onCheckIn, onMove }: { a: Appointment; onCheckIn: 
         </div>
       )}
       <div className="ap-card-actions">
-        {a.status === 'booked' && can('appointments.checkin') && (
+        {a.status === 'booked' && a.localDate === today() && can('appointments.checkin') && (
           <Button size="small" type="primary" icon={<CheckOutlined />} onClick={() => onCheckIn(a)} data-testid="check-in">
             {t('appointments.actions.checkIn')}
           </Button>
