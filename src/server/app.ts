@@ -33,6 +33,9 @@ import { importsRoutes } from './modules/imports/routes.js';
 import { segmentsRoutes } from './modules/segments/routes.js';
 import { tasksRoutes } from './modules/tasks/routes.js';
 import { messagingRoutes } from './modules/messaging/routes.js';
+import { appointmentsRoutes } from './modules/service/appointments/routes.js';
+import { portalRoutes, portalStaffRoutes } from './modules/portal/routes.js';
+import { portalScope } from './modules/portal/session.js';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
@@ -70,6 +73,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'baoke_session' },
           bearer: { type: 'http', scheme: 'bearer' },
+          owner: { type: 'apiKey', in: 'cookie', name: 'baoke_owner_session' },
         },
       },
       security: [{ session: [] }, { bearer: [] }],
@@ -127,6 +131,10 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
   await app.register(segmentsRoutes(ctx), { prefix: '/api/v1' });
   await app.register(tasksRoutes(ctx), { prefix: '/api/v1' });
   await app.register(messagingRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(appointmentsRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(portalStaffRoutes(ctx), { prefix: '/api/v1' });
+  // The owner portal: one scope with its own session (cookie, CSRF); later modules add their owner-facing plugins here.
+  await app.register(portalScope(ctx.services.portal, ctx.config.BAOKE_SECURE_COOKIES ?? false, [portalRoutes(ctx)]), { prefix: '/api/v1/portal' });
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/')) {

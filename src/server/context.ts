@@ -11,9 +11,14 @@ import { createImportsService } from './modules/imports/service.js';
 import { createSegmentsService } from './modules/segments/service.js';
 import { createTasksService } from './modules/tasks/service.js';
 import { createMessagingService } from './modules/messaging/service.js';
+import { createAppointmentsService } from './modules/service/appointments/service.js';
+import { createPortalService } from './modules/portal/service.js';
 
-/** The composition root's product: every service, built once with explicit dependencies. */
-export function createServices(deps: { db: TDb; clock: Clock; jobs: Jobs | null; config: TConfig }) {
+/**
+ * The composition root's product: every service, built once with explicit dependencies. `demo` is true only for
+ * `npm start` (demo mode), where owner sign-in codes are also written to the server log.
+ */
+export function createServices(deps: { db: TDb; clock: Clock; jobs: Jobs | null; config: TConfig; demo?: boolean }) {
   const org = createOrgService(deps);
   const vehicles = createVehiclesService(deps);
   const sales = createSalesService(deps);
@@ -23,7 +28,9 @@ export function createServices(deps: { db: TDb; clock: Clock; jobs: Jobs | null;
   const segments = createSegmentsService(deps);
   const tasks = createTasksService(deps);
   const messaging = createMessagingService(deps);
-  return { org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging };
+  const appointments = createAppointmentsService({ ...deps, messaging, serviceOrders });
+  const portal = createPortalService({ ...deps, messaging, customers, vehicles, sales, serviceOrders, appointments, segments });
+  return { org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal };
 }
 
 export type TServices = ReturnType<typeof createServices>;

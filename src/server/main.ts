@@ -10,7 +10,7 @@ import { stores } from './modules/org/schema.js';
 import { systemClock } from './platform/clock.js';
 import { startJobs, type Jobs } from './platform/jobs.js';
 import { allJobs } from './jobs.js';
-import { seedDemo } from './seed/demo.js';
+import { seedDemo, seedDemoService } from './seed/demo.js';
 import { DEMO_PASSWORD } from './seed/org.js';
 
 const log = (m: string) => console.log(`[baoke] ${m}`);
@@ -18,7 +18,7 @@ const log = (m: string) => console.log(`[baoke] ${m}`);
 async function boot(config: TConfig, mode: { web: boolean; worker: boolean; demo: boolean }) {
   const { database, embedded } = await openDatabase(config, log);
   const jobs: Jobs = await startJobs(database.url, { schedule: mode.worker, supervise: mode.worker });
-  const services = createServices({ db: database.db, clock: systemClock, jobs, config });
+  const services = createServices({ db: database.db, clock: systemClock, jobs, config, demo: mode.demo });
   const ctx: AppContext = { config, database, db: database.db, clock: systemClock, jobs, services };
 
   if (mode.demo) {
@@ -27,6 +27,7 @@ async function boot(config: TConfig, mode: { web: boolean; worker: boolean; demo
       log(`first run: generating the demo dealer group (${config.BAOKE_DEMO_SIZE} owners) …`);
       const t = Date.now();
       await seedDemo(database.db, { size: config.BAOKE_DEMO_SIZE, seed: 2026, log });
+      await seedDemoService(database.db, { seed: 2026, log });
       log(`demo data ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     }
   } else if (config.BAOKE_ADMIN_PASSWORD) {
@@ -68,6 +69,7 @@ program
     console.log(`
   Baoke 保客 is running: ${url}
   API docs:  ${url}/api/docs
+  Owner portal 车主端: ${url}/portal  (demo owner 170 1234 5678; in demo mode the sign-in code is printed in this log)
 
   Demo logins (password: ${DEMO_PASSWORD})
     admin                                   集团管理员 group admin
@@ -116,6 +118,7 @@ program
     const config = loadConfig();
     const { database, embedded } = await openDatabase(config, log);
     await seedDemo(database.db, { size: o.size, seed: o.seed, log });
+    await seedDemoService(database.db, { seed: o.seed, log });
     await database.close();
     await embedded?.stop();
   });

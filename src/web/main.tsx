@@ -1,14 +1,10 @@
-import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import './i18n';
-import { App } from './console/App';
-import { Providers } from './console/Providers';
-import './styles.css';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <Providers>
-      <App />
-    </Providers>
-  </StrictMode>,
-);
+/**
+ * One Vite app, two separate shells: the owner portal (`/portal/…`, antd-mobile) and the staff console (everything
+ * else, antd). Each is a lazy chunk, so the portal on a phone never downloads the console's antd, styles or texts,
+ * and the console never loads antd-mobile.
+ */
+const root = createRoot(document.getElementById('root')!);
+if (/^\/portal(\/|$)/.test(window.location.pathname)) void import('./portal/PortalRoot').then((m) => m.mount(root));
+else void import('./console/ConsoleRoot').then((m) => m.mount(root));

@@ -9,3 +9,5 @@ export * from '../modules/imports/schema.js';
 export * from '../modules/tasks/schema.js';
 export * from '../modules/messaging/schema.js';
 export * from '../modules/segments/schema.js';
+export * from '../modules/service/appointments/schema.js';
+export * from '../modules/portal/schema.js';

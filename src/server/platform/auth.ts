@@ -27,7 +27,8 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function registerAuth(app: FastifyInstance, org: TOrgService, opts: { secureCookies: boolean }) {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (req: FastifyRequest) => {
-    if (!req.url.startsWith('/api/v1/') || req.url.startsWith('/api/v1/portal')) return;
+    // The owner portal (/api/v1/portal/…) has its own session; /api/v1/portal-access is a staff route.
+    if (!req.url.startsWith('/api/v1/') || /^\/api\/v1\/portal(?:[/?]|$)/.test(req.url)) return;
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
       req.actor = await org.resolveApiToken(auth.slice(7).trim(), req.ip);

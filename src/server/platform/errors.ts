@@ -45,3 +45,9 @@ export class BusinessRuleError extends AppError {
     super(422, code, message);
   }
 }
+/** Too many attempts (sign-in codes): `retryAfterSeconds` tells the client when to try again (also sent as Retry-After). */
+export class RateLimitedError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(429, 'rate-limited', message, undefined, { retryAfterSeconds });
+  }
+}

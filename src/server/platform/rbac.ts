@@ -56,6 +56,14 @@ const PERMISSIONS = {
   'segments.export': ['group_admin', 'store_manager', 'marketing'],
   /** Lifecycle / value / trade-in thresholds of the derived facts. */
   'segments.settings': ['group_admin', 'store_manager'],
+  /** See the appointment board and customers' service appointments. */
+  'appointments.read': ALL,
+  /** Book, move and cancel service appointments for the store's customers (phone bookings, care calls). */
+  'appointments.book': ['group_admin', 'store_manager', 'service', 'sales', 'cx'],
+  /** Check a car in (opening its repair order) and mark no-shows. */
+  'appointments.checkin': ['group_admin', 'store_manager', 'service'],
+  /** Slot length, opening hours, bays and technicians of a store. */
+  'appointments.settings': ['group_admin', 'store_manager'],
 } satisfies Record<string, TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

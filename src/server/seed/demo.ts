@@ -2,6 +2,9 @@ import type { TDb } from '../db/index.js';
 import { seedCatalogue } from './catalogue.js';
 import { generateDemoData, type GenerateOptions, type GenerateResult } from './generator.js';
 import { seedDemoOrg } from './org.js';
+import { seedAppointmentSettings, seedDemoAppointments } from './appointments.js';
+import { DEMO_OWNER_MOBILE, seedPortalDemoOwner } from './portal-owner.js';
+import { stores } from '../modules/org/schema.js';
 
 export interface DemoSeedOptions {
   /** Number of owners (customers) to generate. */
@@ -35,4 +38,17 @@ export async function seedDemo(db: TDb, opts: DemoSeedOptions): Promise<Generate
       `${result.repairOrders.toLocaleString('en-US')} repair orders, ${result.salesOrders.toLocaleString('en-US')} sales orders in ${result.seconds.toFixed(1)} s`,
   );
   return result;
+}
+
+/**
+ * What the demo adds on top of the generated history (`npm start`, `npm run seed`): the stores' appointment settings,
+ * four weeks of service appointments, and the owner the README signs in to the portal with. Relative to `asOf`.
+ */
+export async function seedDemoService(db: TDb, opts: { asOf?: string | Date; seed?: number; log?: (m: string) => void } = {}): Promise<void> {
+  const asOf = opts.asOf ?? new Date();
+  const at = typeof asOf === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? new Date(`${asOf}T10:00:00+08:00`) : new Date(asOf);
+  await seedAppointmentSettings(db, await db.select().from(stores));
+  const booked = await seedDemoAppointments(db, { asOf: at, seed: opts.seed ?? 2026 });
+  await seedPortalDemoOwner(db, { asOf: at });
+  opts.log?.(`appointments: ${booked.toLocaleString('en-US')} over four weeks; portal demo owner ${DEMO_OWNER_MOBILE}`);
 }

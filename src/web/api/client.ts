@@ -77,7 +77,8 @@ export function apiUrl(path: string, query?: Record<string, QueryValue>): string
   return `${API_BASE}${path}${qs ? `?${qs}` : ''}`;
 }
 
-async function toError(res: Response): Promise<ApiError> {
+/** An error response as an {@link ApiError} (the problem document's fields, or a generic message by status). */
+export async function toError(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');
   try {
     const p = JSON.parse(text) as Partial<ApiError> & { title?: string; message?: string };

@@ -20,6 +20,7 @@ const TaskSettingsPage = lazy(pages.taskSettings);
 const OutboxPage = lazy(pages.outbox);
 const TemplatesPage = lazy(pages.templates);
 const MessagingSettingsPage = lazy(pages.messagingSettings);
+const AppointmentsPage = lazy(pages.appointments);
 
 
 /** The staff console's routes; the server falls back to index.html for every non-/api path. */
@@ -43,6 +44,7 @@ export function App() {
         <Route path="/org/stores" element={<RequirePermission permission="org.manage"><StoresPage /></RequirePermission>} />
         <Route path="/org/staff" element={<RequirePermission permission="org.manage"><StaffPage /></RequirePermission>} />
         <Route path="/catalogue" element={<CataloguePage />} />
+        <Route path="/service/appointments" element={<AppointmentsPage />} />
         <Route path="/audit" element={<RequirePermission permission="audit.read"><AuditPage /></RequirePermission>} />
         <Route path="/tasks" element={<RequirePermission permission="tasks.read"><MyTasksPage /></RequirePermission>} />
         <Route path="/tasks/board" element={<RequirePermission permission="tasks.manage"><TeamBoardPage /></RequirePermission>} />

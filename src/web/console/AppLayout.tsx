@@ -1,6 +1,7 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  CalendarOutlined,
   CarOutlined,
   CarryOutOutlined,
   CloudUploadOutlined,
@@ -55,6 +56,7 @@ export function AppLayout() {
   const items = useMemo<MenuProps['items']>(() => {
     const list: NonNullable<MenuProps['items']> = [];
     if (can('customers.read')) list.push({ key: '/customers', icon: <TeamOutlined />, label: t('nav.customers') });
+    if (can('appointments.read')) list.push({ key: '/service/appointments', icon: <CalendarOutlined />, label: t('appointments.nav') });
     if (can('tasks.read')) {
       const children: NonNullable<MenuProps['items']> = [{ key: '/tasks', icon: <ScheduleOutlined />, label: t('tasks.nav.mine') }];
       if (can('tasks.manage')) {
@@ -86,9 +88,16 @@ export function AppLayout() {
   }, [can, t]);
 
   // The longest menu path the location starts with (`/tasks/board` selects the board, not "my tasks").
-  const selected = ['/customers', '/imports', '/org/stores', '/org/staff', '/catalogue', '/audit', '/tasks', '/tasks/board', '/tasks/settings', '/messages', '/messages/templates', '/messages/settings']
-    .filter((k) => location.pathname === k || location.pathname.startsWith(`${k}/`))
-    .sort((a, b) => b.length - a.length)[0];
+  const selected = useMemo(() => {
+    const keys: string[] = [];
+    const collect = (list: MenuProps['items']) =>
+      list?.forEach((i) => {
+        if (i && 'key' in i && typeof i.key === 'string' && i.key.startsWith('/')) keys.push(i.key);
+        if (i && 'children' in i) collect(i.children);
+      });
+    collect(items);
+    return keys.filter((k) => location.pathname === k || location.pathname.startsWith(`${k}/`)).sort((x, y) => y.length - x.length)[0];
+  }, [items, location.pathname]);
 
   const userMenu: MenuProps = {
     items: [

@@ -14,6 +14,7 @@ export const pages = {
   outbox: () => import('../messaging/outbox/OutboxPage'),
   templates: () => import('../messaging/templates/TemplatesPage'),
   messagingSettings: () => import('../messaging/settings/MessagingSettingsPage'),
+  appointments: () => import('../service/appointments/AppointmentsPage'),
 };
 
 /** Loads every page's code once the shell is idle, so the first visit to a page shows data, not a skeleton. */

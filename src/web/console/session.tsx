@@ -30,7 +30,11 @@ export type TPermission =
   | 'messages.read'
   | 'messages.send'
   | 'templates.manage'
-  | 'messaging.settings';
+  | 'messaging.settings'
+  | 'appointments.read'
+  | 'appointments.book'
+  | 'appointments.checkin'
+  | 'appointments.settings';
 
 interface Session {
   me: Me;

@@ -220,6 +220,7 @@ const enUS: Mirror<typeof zhCN> = {
       repair_order: 'Repair order',
       ro_stage: 'Workshop',
       behaviour: 'Online',
+      appointment: 'Appointment',
     },
     titles: {
       created: 'Customer created',

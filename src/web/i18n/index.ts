@@ -3,6 +3,7 @@ import 'dayjs/locale/en';
 import 'dayjs/locale/zh-cn';
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { localizeMessage } from './bilingual';
 import { enUS, zhCN } from './resources';
 
 export const LANGS = ['zh-CN', 'en-US'] as const;
@@ -49,14 +50,9 @@ export function currentLang(): TLang {
   return i18n.language === 'en-US' ? 'en-US' : 'zh-CN';
 }
 
-/**
- * Server and shared-validator messages are bilingual, Chinese first: `手机号已存在 / Mobile already exists`.
- * Show only the half for the current language, so a Chinese screen carries no English (and vice versa).
- */
+/** The half of a bilingual server message (`中文 / English`) for the current language. */
 export function localize(message: string, lang: TLang = currentLang()): string {
-  const idx = message.indexOf(' / ');
-  if (idx < 0) return message;
-  return lang === 'en-US' ? message.slice(idx + 3).trim() : message.slice(0, idx).trim();
+  return localizeMessage(message, lang);
 }
 
 export default i18n;

@@ -2,12 +2,14 @@ import messaging from '../messaging/i18n';
 import tasks from '../tasks/i18n';
 import enCore from './en-US';
 import zhCore from './zh-CN';
+import { appointmentTexts } from '../service/appointments/i18n';
 
 /**
  * Every text of the console: the shell and foundation screens (`zh-CN.ts` / `en-US.ts`) plus one bundle per later
  * domain, each under its own top-level key. Add a domain by importing its `i18n.ts` and listing it in `DOMAINS`.
  */
-const DOMAINS = { tasks, messaging } as const;
+
+const DOMAINS = { tasks, messaging, appointments: appointmentTexts } as const;
 
 type TDomains = typeof DOMAINS;
 type TZhDomains = { [K in keyof TDomains]: TDomains[K] extends { zh: infer Z } ? Z : never };

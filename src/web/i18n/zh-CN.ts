@@ -218,6 +218,7 @@ const zhCN = {
       repair_order: '工单',
       ro_stage: '维修进度',
       behaviour: '线上行为',
+      appointment: '预约',
     },
     titles: {
       created: '建档',

@@ -3,6 +3,8 @@
  * timeline reads. No database, no clock: unit-tested in rules.test.ts.
  */
 import { formatFen, normalizeMobile, validatePlate } from '../../../contracts/validators.js';
+import { APPOINTMENT_STATUSES } from '../../../contracts/appointments.js';
+import { RO_KINDS } from '../../../contracts/service.js';
 import type { TTimelineKind } from '../../../contracts/customers.js';
 
 export type TSearch =
@@ -168,5 +170,17 @@ export function describeTimelineEntry(r: TTimelineRaw): { at: Date; kind: TTimel
       return { ...base, title: `工单进度 / Workshop: ${STAGE_LABELS[r.sub] ?? r.sub}`, detail: join(r.label, r.note) };
     case 'behaviour':
       return { ...base, title: r.sub, detail: r.note === '{}' ? '' : r.note.slice(0, 200) };
+    case 'appointment': {
+      // Booked at `at`, for the slot in `label` (`status|YYYY-MM-DD HH:mm`, store time). One bilingual title
+      // (`中文 / English`) with the slot, the kind and the state of the booking; the note as written.
+      const [statusKey = '', slot = ''] = r.label.split('|');
+      const kind = RO_KINDS.find((k) => k.key === r.sub);
+      const status = APPOINTMENT_STATUSES.find((x) => x.key === statusKey);
+      return {
+        ...base,
+        title: `预约到店 ${slot} · ${kind?.zh ?? r.sub} · ${status?.zh ?? statusKey} / Appointment ${slot} · ${kind?.en ?? r.sub} · ${status?.en ?? statusKey}`,
+        detail: r.note,
+      };
+    }
   }
 }

@@ -361,6 +361,10 @@ export function createCustomersService(deps: TCustomersDeps) {
         union all
         (select occurred_at, 'behaviour', 1, kind, '', payload::text, null, id::text
            from behaviour_events where customer_id = ${id} order by occurred_at desc nulls last limit ${TIMELINE_MAX})
+        union all
+        (select a.created_at, 'appointment', 1, a.kind::text, a.status::text || '|' || to_char(a.slot_start at time zone s.timezone, 'YYYY-MM-DD HH24:MI'),
+                a.note, null, a.id::text
+           from appointments a join stores s on s.id = a.store_id where a.customer_id = ${id} order by a.created_at desc limit ${TIMELINE_MAX})
       ) t
       order by at desc, rank desc
       limit ${TIMELINE_MAX}`);

@@ -156,6 +156,8 @@ export interface TGatedInsert {
   sourceRuleId: string | null;
   createdBy: string | null;
   publicUrl: string;
+  /** A message the recipient just asked for (sign-in code): no consent or quiet-hours hold (see the column). */
+  requestedByRecipient?: boolean;
 }
 
 /** The lateral subquery choosing the template of a row (`c` = customer). */
@@ -214,10 +216,10 @@ export function gatedInsertSql(o: TGatedInsert): SQL {
         c.name as customer_name, s.name as store_name, s.phone as store_phone,
         veh.plate, veh.model_name, tpl.id as template_id, tpl.subject as t_subject, tpl.body as t_body, tpl.locale as t_locale,
         nullif(${addressSql(ch)}, '') as address,
-        ${consentOkSql(refs)} as consent_ok,
+        ${o.requestedByRecipient ? sql`true` : consentOkSql(refs)} as consent_ok,
         ${unsubscribedSql(refs)} as unsubscribed,
         ${settingsSql.cap} as cap, ${settingsSql.windowDays} as window_days,
-        ${q.inQuiet} as in_quiet, ${q.until} as quiet_until
+        ${o.requestedByRecipient ? sql`false` : q.inQuiet} as in_quiet, ${q.until} as quiet_until
       from aud
       join customers c on c.id = aud.customer_id and c.status = 'active'
       join stores s on s.id = c.store_id
@@ -253,14 +255,14 @@ export function gatedInsertSql(o: TGatedInsert): SQL {
       select g.*, ${link} as unsubscribe_link from g left join tok on tok.customer_id = g.customer_id
     )
     insert into messages (id, customer_id, store_id, channel, purpose, template_id, to_address, subject, body, status,
-      suppression_reason, scheduled_at, next_attempt_at, attempts, source_rule_id, firing_key, created_by, created_at, updated_at)
+      suppression_reason, scheduled_at, next_attempt_at, attempts, source_rule_id, firing_key, created_by, requested_by_recipient, created_at, updated_at)
     select ${uuidv7Sql(sql`row_number() over ()`, o.now.getTime())}, r.customer_id, r.store_id, ${ch}::message_channel, ${pu}::message_purpose,
       r.template_id, r.address, ${renderSql(sql`r.t_subject`, keys)}, ${renderBodySql(keys, marketing)},
       (case when r.reason is null then 'queued' when r.reason = 'quiet_hours' then 'deferred' else 'suppressed' end)::message_status,
       r.reason::message_suppression,
       case when r.reason is null or r.reason = 'quiet_hours' then r.planned else ${at} end,
       case when r.reason is null or r.reason = 'quiet_hours' then r.planned end,
-      0, ${o.sourceRuleId}::uuid, r.firing_key, ${o.createdBy}::uuid, ${now}, ${now}
+      0, ${o.sourceRuleId}::uuid, r.firing_key, ${o.createdBy}::uuid, ${o.requestedByRecipient ?? false}::boolean, ${now}, ${now}
     from r
     order by r.customer_id
     on conflict (firing_key) where firing_key is not null do nothing
@@ -278,7 +280,7 @@ export function claimDueSql(o: { now: Date; limit: number; leaseUntil: Date }): 
   const q = quietSql(now, sql`s.timezone`, settingsSql.quietStart, settingsSql.quietEnd);
   return sql`
     with due as (
-      select m.id, m.customer_id, m.store_id, m.channel, m.purpose from messages m
+      select m.id, m.customer_id, m.store_id, m.channel, m.purpose, m.requested_by_recipient from messages m
       where m.status in ('queued', 'deferred') and m.next_attempt_at <= ${now}
         and (m.locked_until is null or m.locked_until <= ${now})
       order by m.next_attempt_at
@@ -287,8 +289,8 @@ export function claimDueSql(o: { now: Date; limit: number; leaseUntil: Date }): 
     ),
     chk as (
       select due.id, c.status::text as customer_status, nullif(${addressSql(sql`due.channel::text`)}, '') as address,
-        ${consentOkSql(refs)} as consent_ok, ${unsubscribedSql(refs)} as unsubscribed,
-        ${q.inQuiet} as in_quiet, ${q.until} as quiet_until, ${settingsSql.maxAttempts} as max_attempts
+        (due.requested_by_recipient or ${consentOkSql(refs)}) as consent_ok, ${unsubscribedSql(refs)} as unsubscribed,
+        (not due.requested_by_recipient and ${q.inQuiet}) as in_quiet, ${q.until} as quiet_until, ${settingsSql.maxAttempts} as max_attempts
       from due
       join customers c on c.id = due.customer_id
       join stores s on s.id = due.store_id

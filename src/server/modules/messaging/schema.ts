@@ -70,6 +70,11 @@ export const messages = pgTable(
     sourceRuleId: uuid('source_rule_id'),
     /** One message per journey occurrence (or per Idempotency-Key of a manual send), ever. */
     firingKey: text('firing_key'),
+    /**
+     * The recipient asked for this message a moment ago (a portal sign-in code): it goes out at once, in quiet hours
+     * too, and needs no consent — only an address.
+     */
+    requestedByRecipient: boolean('requested_by_recipient').notNull().default(false),
     createdBy: uuid('created_by').references(() => staff.id),
     ...timestamps,
   },

@@ -85,6 +85,11 @@ export interface TEnqueueMessage {
   scheduledAt?: Date;
   /** Staff who asked for it (manual sends); null for the system. */
   createdBy?: string | null;
+  /**
+   * The recipient asked for this very message just now (a portal sign-in code): it is not held back by consent or
+   * quiet hours, only by a missing address. Never for anything the recipient did not request themselves.
+   */
+  requestedByRecipient?: boolean;
 }
 
 export interface TEnqueueResult {
@@ -366,6 +371,7 @@ export function createMessagingService(deps: TMessagingDeps) {
           sourceRuleId: input.sourceRuleId ?? null,
           createdBy: input.createdBy ?? null,
           publicUrl,
+          requestedByRecipient: input.requestedByRecipient ?? false,
         }),
       );
       const row = res.rows[0];
@@ -450,6 +456,9 @@ export function createMessagingService(deps: TMessagingDeps) {
      * message is stored with its reason; a firing key already used returns the earlier message (`duplicate`).
      */
     enqueueMessage,
+
+    /** Asks the worker to send what is due now rather than at its next minute (call after the enqueue committed). */
+    nudge,
 
     /**
      * The set-based variant for journeys: one INSERT … SELECT gates and renders a message per audience row, with

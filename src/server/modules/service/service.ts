@@ -21,6 +21,7 @@ import { isInFuture, localDate } from '../vehicles/rules.js';
 import { vehicles } from '../vehicles/schema.js';
 import { assertStaffOfStore, decodeKeyset, isUniqueViolation, recordVehicleMileage, staffIdOf, storeInfo, vehicleRefs } from '../vehicles/service.js';
 import { nextDocumentNo, roNoPrefix, stageStepError } from './rules.js';
+import { appointments } from './appointments/schema.js';
 import { repairOrders, repairOrderStages } from './schema.js';
 
 const roColumns = {
@@ -117,12 +118,14 @@ const roNoConflict = (existing: { id: string; roNo: string }) =>
   new ConflictError(`工单号 ${existing.roNo} 在本店已存在 / This RO number already exists in the store`, { type: 'repair_order', id: existing.id, label: existing.roNo });
 
 /**
- * Moves one customer's repair orders and their stage rows to another customer (customer merge), in the caller's
- * transaction. The RO keeps its store: it is where the work was done. Returns the number of ROs moved.
+ * Moves one customer's repair orders, their stage rows and service appointments to another customer (customer merge),
+ * in the caller's transaction. They keep their store: it is where the work was (or will be) done. Returns the number
+ * of ROs moved.
  */
 export async function reassignRepairOrders(tx: TDbOrTx, fromCustomerId: string, toCustomerId: string): Promise<number> {
   const moved = await tx.update(repairOrders).set({ customerId: toCustomerId }).where(eq(repairOrders.customerId, fromCustomerId)).returning({ id: repairOrders.id });
   await tx.update(repairOrderStages).set({ customerId: toCustomerId }).where(eq(repairOrderStages.customerId, fromCustomerId));
+  await tx.update(appointments).set({ customerId: toCustomerId }).where(eq(appointments.customerId, fromCustomerId));
   return moved.length;
 }
 
@@ -170,6 +173,64 @@ export function createServiceOrdersService({ db, clock }: { db: TDb; clock: Cloc
     return nextDocumentNo(prefix, last?.roNo ?? null);
   }
 
+  /** Opens a repair order in `tx` (see `create`); `target` learns the store and number for the race handler. */
+  async function openInTx(tx: TDbOrTx, actor: Actor, input: TRepairOrderCreate, opts: { bookedAt?: Date }, target: { storeId?: string; roNo?: string }): Promise<TRepairOrder> {
+    const openedAt = pastInstant(input.openedAt, 'body.openedAt');
+    const [v] = await tx
+      .select({ id: vehicles.id, customerId: vehicles.customerId, storeId: vehicles.storeId })
+      .from(vehicles)
+      .where(and(eq(vehicles.id, input.vehicleId), storeScope(actor, vehicles.storeId)));
+    if (!v) throw new NotFoundError('车辆');
+    target.storeId = v.storeId;
+    const store = await storeInfo(tx, v.storeId);
+    const advisorId = input.advisorId !== undefined ? input.advisorId : actor.role === 'service' ? actor.staffId : null;
+    if (advisorId) await assertStaffOfStore(tx, advisorId, v.storeId, 'body.advisorId', '服务顾问', 'service advisor');
+    let roNo = input.roNo;
+    if (roNo) {
+      const holder = await findRoNoHolder(tx, v.storeId, roNo);
+      if (holder) throw roNoConflict(holder);
+    } else {
+      roNo = await generateRoNo(tx, v.storeId, store.code, localDate(openedAt, store.timezone));
+    }
+    target.roNo = roNo;
+    const stage: TWorkshopStage = input.stage ?? 'received';
+    const [ro] = await tx
+      .insert(repairOrders)
+      .values({
+        roNo,
+        customerId: v.customerId,
+        storeId: v.storeId,
+        vehicleId: v.id,
+        advisorId,
+        kind: input.kind,
+        mileageKm: input.mileageKm ?? null,
+        labourFen: input.labourFen,
+        partsFen: input.partsFen,
+        faultCodes: input.faultCodes ?? [],
+        items: input.items ?? [],
+        stage,
+        openedAt,
+        note: input.note ?? '',
+      })
+      .returning({ id: repairOrders.id });
+    const id = ro!.id;
+    if (opts.bookedAt && stage !== 'booked' && opts.bookedAt <= openedAt) {
+      await tx.insert(repairOrderStages).values({ roId: id, customerId: v.customerId, storeId: v.storeId, stage: 'booked', at: opts.bookedAt, note: '', staffId: null });
+    }
+    await tx.insert(repairOrderStages).values({ roId: id, customerId: v.customerId, storeId: v.storeId, stage, at: openedAt, staffId: staffIdOf(actor) });
+    const mileageUpdated = input.mileageKm != null ? await recordVehicleMileage(tx, v.id, input.mileageKm, localDate(openedAt, store.timezone)) : false;
+    await recordAudit(tx, actor, {
+      action: 'repair_order.create',
+      entityType: 'repair_order',
+      entityId: id,
+      storeId: v.storeId,
+      customerId: v.customerId,
+      detail: { roNo, kind: input.kind, labourFen: input.labourFen, partsFen: input.partsFen, mileageKm: input.mileageKm ?? null, mileageUpdated },
+    });
+    await emitEvent(tx, 'repair_order.opened', { customerId: v.customerId, storeId: v.storeId, payload: { roId: id, roNo, vehicleId: v.id, kind: input.kind, stage } });
+    return loadRo(tx, actor, id);
+  }
+
   return {
     /** Repair orders in the actor's stores, most recently opened first. */
     async list(actor: Actor, q: TRepairOrderListQuery): Promise<Page<TRepairOrderListItem>> {
@@ -215,61 +276,18 @@ export function createServiceOrdersService({ db, clock }: { db: TDb; clock: Cloc
      */
     async create(actor: Actor, input: TRepairOrderCreate): Promise<TRepairOrder> {
       assertCan(actor, 'service.write');
-      const openedAt = pastInstant(input.openedAt, 'body.openedAt');
-      let storeId: string | undefined;
-      let roNo = input.roNo;
-      return withRoNoRace({ storeId: () => storeId, roNo: () => roNo }, () =>
-        db.transaction(async (tx) => {
-          const [v] = await tx
-            .select({ id: vehicles.id, customerId: vehicles.customerId, storeId: vehicles.storeId })
-            .from(vehicles)
-            .where(and(eq(vehicles.id, input.vehicleId), storeScope(actor, vehicles.storeId)));
-          if (!v) throw new NotFoundError('车辆');
-          storeId = v.storeId;
-          const store = await storeInfo(tx, v.storeId);
-          const advisorId = input.advisorId !== undefined ? input.advisorId : actor.role === 'service' ? actor.staffId : null;
-          if (advisorId) await assertStaffOfStore(tx, advisorId, v.storeId, 'body.advisorId', '服务顾问', 'service advisor');
-          if (roNo) {
-            const holder = await findRoNoHolder(tx, v.storeId, roNo);
-            if (holder) throw roNoConflict(holder);
-          } else {
-            roNo = await generateRoNo(tx, v.storeId, store.code, localDate(openedAt, store.timezone));
-          }
-          const stage: TWorkshopStage = input.stage ?? 'received';
-          const [ro] = await tx
-            .insert(repairOrders)
-            .values({
-              roNo,
-              customerId: v.customerId,
-              storeId: v.storeId,
-              vehicleId: v.id,
-              advisorId,
-              kind: input.kind,
-              mileageKm: input.mileageKm ?? null,
-              labourFen: input.labourFen,
-              partsFen: input.partsFen,
-              faultCodes: input.faultCodes ?? [],
-              items: input.items ?? [],
-              stage,
-              openedAt,
-              note: input.note ?? '',
-            })
-            .returning({ id: repairOrders.id });
-          const id = ro!.id;
-          await tx.insert(repairOrderStages).values({ roId: id, customerId: v.customerId, storeId: v.storeId, stage, at: openedAt, staffId: staffIdOf(actor) });
-          const mileageUpdated = input.mileageKm != null ? await recordVehicleMileage(tx, v.id, input.mileageKm, localDate(openedAt, store.timezone)) : false;
-          await recordAudit(tx, actor, {
-            action: 'repair_order.create',
-            entityType: 'repair_order',
-            entityId: id,
-            storeId: v.storeId,
-            customerId: v.customerId,
-            detail: { roNo, kind: input.kind, labourFen: input.labourFen, partsFen: input.partsFen, mileageKm: input.mileageKm ?? null, mileageUpdated },
-          });
-          await emitEvent(tx, 'repair_order.opened', { customerId: v.customerId, storeId: v.storeId, payload: { roId: id, roNo, vehicleId: v.id, kind: input.kind, stage } });
-          return loadRo(tx, actor, id);
-        }),
-      );
+      const target: { storeId?: string; roNo?: string } = { roNo: input.roNo };
+      return withRoNoRace({ storeId: () => target.storeId, roNo: () => target.roNo }, () => db.transaction((tx) => openInTx(tx, actor, input, {}, target)));
+    },
+
+    /**
+     * `create` inside the caller's transaction (checking in an appointment opens its RO atomically with the
+     * check-in). With `bookedAt`, the RO's history starts with a 预约 (booked) stage at that time, before the first
+     * stage at `openedAt`. A given `roNo` that another RO holds fails the transaction with a 409.
+     */
+    async openInTransaction(tx: TDbOrTx, actor: Actor, input: TRepairOrderCreate, opts: { bookedAt?: Date } = {}): Promise<TRepairOrder> {
+      assertCan(actor, 'service.write');
+      return openInTx(tx, actor, input, opts, { roNo: input.roNo });
     },
 
     /**

@@ -21,8 +21,9 @@ import { SalesOrdersTab } from './SalesOrdersTab';
 import { TasksTab, TasksTabLabel } from './TasksTab';
 import { TimelineTab } from './TimelineTab';
 import { VehiclesTab } from './VehiclesTab';
+import { CustomerAppointmentsLabel, CustomerAppointmentsTab } from '../../service/appointments/CustomerAppointmentsTab';
 
-const TABS = ['timeline', 'vehicles', 'sales', 'service', 'interactions', 'behaviour', 'tasks', 'messages'] as const;
+const TABS = ['timeline', 'vehicles', 'sales', 'service', 'appointments', 'interactions', 'behaviour', 'tasks', 'messages'] as const;
 type TabKey = (typeof TABS)[number];
 
 function DetailSkeleton() {
@@ -135,6 +136,7 @@ export default function CustomerDetailPage() {
             { key: 'vehicles', label: <span>{t('customers.tabs.vehicles')}{count(d.vehicles.length)}</span>, children: <VehiclesTab customerId={c.id} vehicles={d.vehicles} /> },
             { key: 'sales', label: <span>{t('customers.tabs.sales')}{count(d.salesOrders.length)}</span>, children: <SalesOrdersTab customerId={c.id} orders={d.salesOrders} vehicles={d.vehicles} /> },
             { key: 'service', label: <span>{t('customers.tabs.service')}{count(d.repairOrders.length)}</span>, children: <RepairOrdersTab customerId={c.id} orders={d.repairOrders} /> },
+            { key: 'appointments', label: <CustomerAppointmentsLabel customerId={c.id} />, children: <CustomerAppointmentsTab customerId={c.id} /> },
             { key: 'interactions', label: <span>{t('customers.tabs.interactions')}{count(d.interactions.length)}</span>, children: <InteractionsTab customerId={c.id} interactions={d.interactions} /> },
             { key: 'behaviour', label: <span>{t('customers.tabs.behaviour')}{count(d.behaviourEvents.length)}</span>, children: <BehaviourTab events={d.behaviourEvents} /> },
             { key: 'tasks', label: <TasksTabLabel customerId={c.id} />, children: <TasksTab customerId={c.id} onCreate={() => setCreatingTask(true)} /> },

@@ -1,4 +1,5 @@
 import {
+  CalendarOutlined,
   CarOutlined,
   CheckCircleOutlined,
   EyeOutlined,
@@ -24,13 +25,14 @@ const KIND_STYLE: Record<TimelineKind, { icon: ReactNode; color: string }> = {
   repair_order: { icon: <ToolOutlined />, color: 'orange' },
   ro_stage: { icon: <CheckCircleOutlined />, color: 'orange' },
   behaviour: { icon: <EyeOutlined />, color: 'cyan' },
+  appointment: { icon: <CalendarOutlined />, color: 'green' },
 };
 
 type Filter = 'all' | 'interaction' | 'sales' | 'service' | 'behaviour';
 const FILTER_KINDS: Record<Exclude<Filter, 'all'>, TimelineKind[]> = {
   interaction: ['interaction'],
   sales: ['sales_order', 'milestone'],
-  service: ['repair_order', 'ro_stage'],
+  service: ['repair_order', 'ro_stage', 'appointment'],
   behaviour: ['behaviour'],
 };
 
