@@ -14,6 +14,9 @@ const StoresPage = lazy(pages.stores);
 const StaffPage = lazy(pages.staff);
 const CataloguePage = lazy(pages.catalogue);
 const AuditPage = lazy(pages.audit);
+const SegmentListPage = lazy(pages.segmentList);
+const SegmentEditorPage = lazy(pages.segmentEditor);
+const FactSettingsPage = lazy(pages.factSettings);
 
 
 /** The staff console's routes; the server falls back to index.html for every non-/api path. */
@@ -38,6 +41,10 @@ export function App() {
         <Route path="/org/staff" element={<RequirePermission permission="org.manage"><StaffPage /></RequirePermission>} />
         <Route path="/catalogue" element={<CataloguePage />} />
         <Route path="/audit" element={<RequirePermission permission="audit.read"><AuditPage /></RequirePermission>} />
+        <Route path="/segments" element={<RequirePermission permission="segments.read"><SegmentListPage /></RequirePermission>} />
+        <Route path="/segments/settings" element={<RequirePermission permission="segments.settings"><FactSettingsPage /></RequirePermission>} />
+        <Route path="/segments/new" element={<RequirePermission permission="segments.write"><SegmentEditorPage /></RequirePermission>} />
+        <Route path="/segments/:id" element={<RequirePermission permission="segments.read"><SegmentEditorPage /></RequirePermission>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -3,6 +3,8 @@ import {
   AuditOutlined,
   CarOutlined,
   CloudUploadOutlined,
+  ClusterOutlined,
+  ControlOutlined,
   DownOutlined,
   GlobalOutlined,
   IdcardOutlined,
@@ -46,6 +48,8 @@ export function AppLayout() {
   const items = useMemo<MenuProps['items']>(() => {
     const list: NonNullable<MenuProps['items']> = [];
     if (can('customers.read')) list.push({ key: '/customers', icon: <TeamOutlined />, label: t('nav.customers') });
+    if (can('segments.read')) list.push({ key: '/segments', icon: <ClusterOutlined />, label: t('segments.nav.segments') });
+    if (can('segments.settings')) list.push({ key: '/segments/settings', icon: <ControlOutlined />, label: t('segments.nav.settings') });
     if (can('imports.run')) list.push({ key: '/imports', icon: <CloudUploadOutlined />, label: t('nav.imports') });
     if (can('org.manage'))
       list.push({
@@ -62,7 +66,8 @@ export function AppLayout() {
     return list;
   }, [can, t]);
 
-  const selected = ['/customers', '/imports', '/org/stores', '/org/staff', '/catalogue', '/audit'].find((k) => location.pathname.startsWith(k));
+  // Longest key first, so /segments/settings is not taken for /segments.
+  const selected = ['/customers', '/segments/settings', '/segments', '/imports', '/org/stores', '/org/staff', '/catalogue', '/audit'].find((k) => location.pathname.startsWith(k));
 
   const userMenu: MenuProps = {
     items: [

@@ -8,6 +8,9 @@ export const pages = {
   staff: () => import('../org/staff/StaffPage'),
   catalogue: () => import('../vehicles/catalogue/CataloguePage'),
   audit: () => import('../audit/audit-log/AuditPage'),
+  segmentList: () => import('../segments/segment-list/SegmentListPage'),
+  segmentEditor: () => import('../segments/segment-editor/SegmentEditorPage'),
+  factSettings: () => import('../segments/fact-settings/FactSettingsPage'),
 };
 
 /** Loads every page's code once the shell is idle, so the first visit to a page shows data, not a skeleton. */

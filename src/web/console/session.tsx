@@ -23,7 +23,11 @@ export type TPermission =
   | 'catalogue.manage'
   | 'org.manage'
   | 'staff.read'
-  | 'audit.read';
+  | 'audit.read'
+  | 'segments.read'
+  | 'segments.write'
+  | 'segments.export'
+  | 'segments.settings';
 
 interface Session {
   me: Me;
