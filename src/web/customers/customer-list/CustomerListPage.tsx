@@ -289,7 +289,7 @@ export default function CustomerListPage() {
             value={csv(params.get('lifecycleStage'))}
             onChange={(v: string[]) => setParam({ lifecycleStage: v.join(',') || undefined })}
             options={LIFECYCLE_STAGES.map((o) => ({ value: o.value, label: factLabels.stage(o.value) }))}
-            style={{ minWidth: 130 }}
+            style={{ minWidth: 110 }}
             maxTagCount="responsive"
             popupMatchSelectWidth={false}
           />
@@ -301,7 +301,7 @@ export default function CustomerListPage() {
             value={csv(params.get('valueTier'))}
             onChange={(v: string[]) => setParam({ valueTier: v.join(',') || undefined })}
             options={VALUE_TIERS.map((o) => ({ value: o.value, label: factLabels.tier(o.value) }))}
-            style={{ minWidth: 120 }}
+            style={{ minWidth: 104 }}
             maxTagCount="responsive"
             popupMatchSelectWidth={false}
           />
@@ -313,7 +313,7 @@ export default function CustomerListPage() {
             value={csv(params.get('needs'))}
             onChange={(v: string[]) => setParam({ needs: v.join(',') || undefined })}
             options={NEEDS.map((o) => ({ value: o.value, label: factLabels.need(o.value) }))}
-            style={{ minWidth: 120 }}
+            style={{ minWidth: 104 }}
             maxTagCount="responsive"
             popupMatchSelectWidth={false}
           />
@@ -325,7 +325,7 @@ export default function CustomerListPage() {
             value={csv(params.get('churnRisk'))}
             onChange={(v: string[]) => setParam({ churnRisk: v.join(',') || undefined })}
             options={CHURN_RISKS.map((o) => ({ value: o.value, label: t('segments.facts.churnValue', { risk: factLabels.churn(o.value) }) }))}
-            style={{ minWidth: 120 }}
+            style={{ minWidth: 104 }}
             maxTagCount="responsive"
             popupMatchSelectWidth={false}
           />
@@ -338,7 +338,7 @@ export default function CustomerListPage() {
             precision={0}
             value={params.get('tradeInScoreMin') ? Number(params.get('tradeInScoreMin')) : null}
             onChange={(v) => setParam({ tradeInScoreMin: typeof v === 'number' ? String(v) : undefined })}
-            style={{ width: 150 }}
+            style={{ width: 136 }}
           />
           <Select
             allowClear
@@ -347,7 +347,7 @@ export default function CustomerListPage() {
             value={params.get('maintenanceDueInDays') ?? undefined}
             onChange={(v: string | undefined) => setParam({ maintenanceDueInDays: v })}
             options={DUE_WITHIN.map((d) => ({ value: String(d), label: t('segments.filters.dueWithin', { days: d }) }))}
-            style={{ width: 150 }}
+            style={{ width: 128 }}
             popupMatchSelectWidth={false}
           />
           <DatePicker
@@ -355,7 +355,7 @@ export default function CustomerListPage() {
             placeholder={t('segments.filters.lastVisitBefore')}
             value={params.get('lastVisitBefore') ? dayjs(params.get('lastVisitBefore')) : null}
             onChange={(d) => setParam({ lastVisitBefore: d ? d.format('YYYY-MM-DD') : undefined })}
-            style={{ width: 150 }}
+            style={{ width: 136 }}
           />
           {filtered && (
             <Button type="link" onClick={resetFilters} style={{ paddingInline: 4 }}>
