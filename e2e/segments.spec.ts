@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import ExcelJS from 'exceljs';
 import type { Locator, Page } from '@playwright/test';
 import { expect, settle, switchLanguage, test } from './fixtures.js';
@@ -17,12 +18,22 @@ async function previewCount(page: Page, rule: unknown): Promise<{ count: number;
   return r.body;
 }
 
-/** Opens an antd Select, narrows it by typing when it is searchable, and picks the option with this label. */
+/**
+ * Picks the option with this label in an antd Select (typing it into the search box first when the select is
+ * searchable), and checks the select shows it. antd opens the dropdown with an animation and a click that lands while
+ * it moves can miss, so the pick is retried until the choice shows.
+ */
 async function pick(page: Page, select: Locator, label: string, opts: { search?: boolean } = {}) {
-  await select.click();
-  if (opts.search) await page.keyboard.type(label);
-  const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
-  await option.first().click();
+  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: exact });
+  await expect(async () => {
+    if (!(await option.first().isVisible())) {
+      await select.click();
+      if (opts.search) await select.locator('input').fill(label);
+    }
+    await option.first().click({ timeout: 2_000 });
+    await expect(select).toContainText(label, { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
   // Multiple-choice selects stay open: close them so the next click lands on the page.
   await page.keyboard.press('Escape');
 }
@@ -183,7 +194,7 @@ test.describe('segments and derived facts', () => {
     // the rows are exactly the segment's members.
     const replacement = await previewCount(page, { field: 'facts.lifecycle_stage', cmp: 'eq', value: 'replacement' });
     await page.goto('/customers');
-    await pick(page, page.getByLabel('生命周期'), '置换客户');
+    await pick(page, page.locator('.ant-select', { has: page.getByLabel('生命周期') }), '置换客户');
     await expect(page).toHaveURL(/lifecycleStage=replacement/);
     const table = page.getByTestId('customer-table');
     await expect(table.locator('thead')).toContainText('生命周期');
@@ -224,5 +235,37 @@ test.describe('segments and derived facts', () => {
     await page.getByRole('button', { name: '恢复沿用' }).click();
     await page.getByTestId('save-settings').click();
     await expect(page.getByText(/设置已保存/)).toBeVisible();
+  });
+
+  test('the segment editor and the insights card have no serious or critical accessibility violations', async ({ page, signIn }) => {
+    await signIn('marketing1');
+    const saved = await apiCall<{ id: string }>(page, 'POST', '/segments', {
+      name: `无障碍检查 ${Date.now() % 100000}`,
+      rule: {
+        op: 'and',
+        children: [
+          { field: 'facts.last_visit', cmp: 'within', value: { relative: { direction: 'past', amount: 6, unit: 'month' } } },
+          { field: 'customer.birthday', cmp: 'lt', value: { relative: { direction: 'past', amount: 30, unit: 'year' } } },
+          { op: 'or', children: [{ field: 'ro.count', cmp: 'gte', value: 2, period: { relative: { direction: 'past', amount: 90, unit: 'day' } } }, { field: 'facts.spend_12m', cmp: 'between', value: [100000, 2000000] }] },
+          { op: 'not', children: [{ field: 'consent.sms_marketing', cmp: 'eq', value: false }] },
+        ],
+      },
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    const check = async () => {
+      await settle(page);
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      const report = blocking.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 8).map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n  ')}`).join('\n');
+      expect(blocking.map((v) => v.id), report).toEqual([]);
+    };
+    await page.goto(`/segments/${saved.body.id}`);
+    await expect(page.getByTestId('rule-condition')).toHaveCount(5);
+    await expect(liveCount(page)).toBeVisible();
+    await check();
+    const sample = await previewCount(page, { field: 'facts.vehicle_count', cmp: 'gte', value: 1 });
+    await page.goto(`/customers/${sample.sample[0]!.id}`);
+    await expect(page.getByTestId('facts-card').getByTestId('vehicle-facts')).toBeVisible();
+    await check();
   });
 });

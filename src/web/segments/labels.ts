@@ -47,12 +47,12 @@ export function tradeInSummaryText(reasons: readonly string[], lang: TLang): str
   return reasons.map((r) => tradeInReasonText(r, lang)).join(' · ');
 }
 
-/** Colour of a trade-in score: the closer to 100, the warmer. */
+/** Colour of a trade-in score: the closer to 100, the warmer (each ≥ 4.5:1 on white, WCAG AA). */
 export function scoreColor(score: number): string {
-  if (score >= 80) return '#d4380d';
-  if (score >= 60) return '#fa8c16';
-  if (score >= 40) return '#d4b106';
-  return '#8c8c8c';
+  if (score >= 80) return '#cf1322';
+  if (score >= 60) return '#ad4e00';
+  if (score >= 40) return '#876800';
+  return '#595959';
 }
 
 export const STAGE_COLOR: Record<string, string> = { prospect: 'default', new_owner: 'green', regular: 'blue', replacement: 'volcano' };

@@ -142,7 +142,7 @@ export function FactsCard({ customerId }: { customerId: string }) {
             <span className="bk-muted">/ 100</span>
             {f.tradeInCandidate && <Tag color="volcano">{t('segments.facts.tradeInCandidate')}</Tag>}
           </Space>
-          <Progress percent={f.tradeInScore} showInfo={false} strokeColor={scoreColor(f.tradeInScore)} size="small" style={{ margin: '2px 0 8px' }} />
+          <Progress aria-label={t('segments.facts.tradeIn')} percent={f.tradeInScore} showInfo={false} strokeColor={scoreColor(f.tradeInScore)} size="small" style={{ margin: '2px 0 8px' }} />
           <Typography.Paragraph style={{ marginBottom: 0 }} data-testid="fact-trade-in-reasons">
             {f.tradeInReasons.length ? (
               <>

@@ -80,7 +80,7 @@ export function DateCountdown({ value, days, past = 'overdue', testId }: { value
   if (!value) return <span className="bk-muted">—</span>;
   const d = days ?? daysUntil(value);
   const text = d === null ? '' : d === 0 ? t('segments.facts.dueToday') : d > 0 ? t('segments.facts.inDays', { days: d }) : past === 'expired' ? t('segments.facts.expired', { days: -d }) : t('segments.facts.overdue', { days: -d });
-  const color = d === null ? undefined : d < 0 ? '#cf1322' : d <= 30 ? '#d46b08' : undefined;
+  const color = d === null ? undefined : d < 0 ? '#cf1322' : d <= 30 ? '#ad4e00' : undefined;
   return (
     <span className="bk-num" data-testid={testId}>
       {date(value)}

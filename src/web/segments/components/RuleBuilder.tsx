@@ -48,7 +48,8 @@ interface Ctx {
   onChange: (next: TRuleGroup) => void;
 }
 
-const DEPTH_COLORS = ['#1d5bd8', '#13a8a8', '#722ed1', '#d46b08', '#c41d7f', '#389e0d'];
+// Group colours by depth, each dark enough for its AND / OR label (≥ 4.5:1 on white).
+const DEPTH_COLORS = ['#1d5bd8', '#08797e', '#722ed1', '#ad4e00', '#c41d7f', '#237804'];
 
 export function RuleBuilder({ value, onChange, fields, errors = [], disabled = false, storeId }: RuleBuilderProps) {
   const lang = useLang();
@@ -137,7 +138,7 @@ function GroupNode({ ctx, node, path, depth }: { ctx: Ctx; node: TRuleGroup; pat
               <Button size="small" type="link" icon={<PlusOutlined />} onClick={() => add(emptyGroup(node.op === 'and' ? 'or' : 'and'))} data-testid="add-group">
                 {t('segments.builder.addGroup')}
               </Button>
-              <Button size="small" type="link" danger icon={<StopOutlined />} onClick={() => add(notGroup())} data-testid="add-not">
+              <Button size="small" type="link" icon={<StopOutlined />} onClick={() => add(notGroup())} data-testid="add-not" style={{ color: '#cf1322' }}>
                 {t('segments.builder.addNot')}
               </Button>
             </>
@@ -212,7 +213,8 @@ function ConditionNode({ ctx, node, path }: { ctx: Ctx; node: TRuleCondition; pa
                 aria-label={t('segments.builder.kinds')}
               />
             )}
-            {field.hint && (
+            {/* The catalogue's money hint ("in fen") is for API callers: the builder shows yuan. */}
+            {field.hint && field.type !== 'money' && (
               <Tooltip title={pick(field.hint, ctx.lang)}>
                 <QuestionCircleOutlined className="bk-muted" aria-label={pick(field.hint, ctx.lang)} />
               </Tooltip>
@@ -409,7 +411,8 @@ function UnitSelect({ ctx, value, onChange, window }: { ctx: Ctx; value: TUnit; 
       disabled={ctx.disabled}
       onChange={onChange}
       options={ctx.fields.relativeUnits.map((u) => ({ value: u.unit, label: window ? t(`segments.builder.windowUnits.${u.unit}`) : t(`segments.builder.units.${u.unit}`) }))}
-      style={{ width: 92 }}
+      style={{ width: 104 }}
+      popupMatchSelectWidth={false}
       aria-label={t('segments.builder.unit')}
     />
   );
@@ -459,7 +462,8 @@ function PeriodEditor({ ctx, value, onChange }: { ctx: Ctx; value: TRelative | u
           { value: 'all', label: t('segments.builder.periodAll') },
           { value: 'past', label: t('segments.builder.periodPast') },
         ]}
-        style={{ width: 104 }}
+        style={{ width: 120 }}
+        popupMatchSelectWidth={false}
         aria-label={t('segments.builder.period')}
       />
       {value && (

@@ -237,7 +237,7 @@ function Editor({ segment, fields }: { segment: Segment | undefined; fields: Seg
   const countCard = (
     <div className="bk-live-count" data-testid="live-count" aria-live="polite" aria-busy={preview.isFetching || stale}>
       {local.length > 0 ? (
-        <Typography.Text type="warning">{t('segments.editor.incomplete')}</Typography.Text>
+        <Typography.Text style={{ color: '#ad4e00' }}>{t('segments.editor.incomplete')}</Typography.Text>
       ) : preview.isError && !preview.data ? (
         <Typography.Text type="danger">{t('segments.editor.previewFailed')}</Typography.Text>
       ) : (
@@ -301,7 +301,7 @@ function Editor({ segment, fields }: { segment: Segment | undefined; fields: Seg
               </Button>
             )}
             {segment && canEdit && (
-              <Button danger icon={<DeleteOutlined />} onClick={confirmArchive}>
+              <Button icon={<DeleteOutlined />} onClick={confirmArchive}>
                 {t('segments.editor.archive')}
               </Button>
             )}
@@ -366,7 +366,7 @@ function Editor({ segment, fields }: { segment: Segment | undefined; fields: Seg
               label: (
                 <span>
                   {t('segments.editor.tabCustomers')}
-                  {segment.lastCount !== null && <span className="bk-muted bk-num"> · {integer(segment.lastCount)}</span>}
+                  {segment.lastCount !== null && <span className="bk-num"> · {integer(segment.lastCount)}</span>}
                 </span>
               ),
               children: <CustomersTab segment={segment} />,
