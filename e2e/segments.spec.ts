@@ -162,6 +162,20 @@ test.describe('segments and derived facts', () => {
     const audit = await page.request.get('/api/v1/audit-log', { params: { action: 'segment.export', limit: 5 } });
     const entries = ((await audit.json()) as { items: { entityId: string | null; detail: { count?: number } }[] }).items;
     expect(entries.find((e) => e.entityId === segmentId)?.detail.count).toBe(expected);
+
+    // Save as a copy, then archive the copy: it leaves the list, the original stays.
+    await page.getByRole('tab', { name: '条件' }).click();
+    await page.getByTestId('save-as').click();
+    await expect(page.getByTestId('save-as-name')).toHaveValue(`${name}（副本）`);
+    await page.getByRole('dialog').getByRole('button', { name: '保存' }).click();
+    await expect(page).not.toHaveURL(new RegExp(`/segments/${segmentId}$`));
+    await expect(page.getByTestId('segment-name')).toHaveValue(`${name}（副本）`);
+    await expect(liveCount(page)).toHaveText(expected.toLocaleString('en-US'));
+    await page.getByRole('button', { name: '归档' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '归档' }).click();
+    await expect(page).toHaveURL(/\/segments$/);
+    await expect(page.getByTestId('segment-table')).toContainText(name);
+    await expect(page.getByTestId('segment-table')).not.toContainText(`${name}（副本）`);
   });
 
   test('the customer 360 shows the facts card, and the customer list filters by a fact', async ({ page, signIn, snap }) => {

@@ -83,10 +83,11 @@ export const ZCustomerUpdate = z.object(customerFields).partial();
 // ---------------------------------------------------------------------------
 
 /** A comma-separated query value (`a,b`) checked item by item; duplicates are dropped. */
-function csvOf<T extends z.ZodType<string, string>>(item: T, max: number) {
+function csvOf<T extends z.ZodType<string, string> & { options: readonly string[] }>(item: T, max: number) {
   return z
     .string()
     .max(200)
+    .describe(`comma-separated, any of: ${item.options.join(', ')}`)
     .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))])
     .pipe(z.array(item).min(1, '请至少选择一项 / Choose at least one').max(max));
 }
