@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ZDate, ZId, ZListQuery, zPage } from './common.js';
+import { ZChurnRisk, ZCustomerListFacts, ZLifecycleStage, ZNeed, ZValueTier } from './facts.js';
 import { ZMobile } from './validators.js';
 
 export const GENDERS = ['male', 'female', 'unknown'] as const;
@@ -81,6 +82,16 @@ export const ZCustomerUpdate = z.object(customerFields).partial();
 // List
 // ---------------------------------------------------------------------------
 
+/** A comma-separated query value (`a,b`) checked item by item; duplicates are dropped. */
+function csvOf<T extends z.ZodType<string, string> & { options: readonly string[] }>(item: T, max: number) {
+  return z
+    .string()
+    .max(200)
+    .describe(`comma-separated, any of: ${item.options.join(', ')}`)
+    .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))])
+    .pipe(z.array(item).min(1, '请至少选择一项 / Choose at least one').max(max));
+}
+
 export const ZCustomerListQuery = ZListQuery.extend({
   /** 4 digits → mobile last 4; a full mobile → exact; a plate → plate; 6–17 letters+digits → VIN contains; else name. */
   q: z.string().trim().max(100).optional(),
@@ -91,6 +102,21 @@ export const ZCustomerListQuery = ZListQuery.extend({
   modelId: ZId.optional(),
   purchasedFrom: ZDate.optional(),
   purchasedTo: ZDate.optional(),
+  // Derived facts (customer_facts). A customer without facts yet matches none of these filters.
+  /** Any of these lifecycle stages, comma-separated: `regular,replacement`. */
+  lifecycleStage: csvOf(ZLifecycleStage, 4).optional(),
+  /** Any of these value tiers, comma-separated. */
+  valueTier: csvOf(ZValueTier, 3).optional(),
+  /** Has any of these needs, comma-separated. */
+  needs: csvOf(ZNeed, 3).optional(),
+  /** Any of these churn risks, comma-separated. */
+  churnRisk: csvOf(ZChurnRisk, 3).optional(),
+  /** Trade-in score at least this (0–100). */
+  tradeInScoreMin: z.coerce.number().int().min(0).max(100).optional(),
+  /** Next maintenance due from today up to this many days ahead (0 = today), in the group's time zone. */
+  maintenanceDueInDays: z.coerce.number().int().min(0).max(730).optional(),
+  /** Last visit before this day (a customer who never visited does not match). */
+  lastVisitBefore: ZDate.optional(),
   sort: ZCustomerSort.default('created_desc'),
 });
 
@@ -108,6 +134,8 @@ export const ZCustomerListItem = z.object({
   tags: z.array(ZTagRef),
   vehicles: z.array(ZCustomerVehicleRef),
   createdAt: z.date(),
+  /** Derived facts for the list's optional columns; null when not computed yet. */
+  facts: ZCustomerListFacts.nullable().optional(),
 });
 export const ZCustomerList = zPage(ZCustomerListItem);
 

@@ -17,60 +17,31 @@
  */
 import { z } from 'zod';
 import { ZDate, ZId } from './common.js';
+import { BEHAVIOUR_KINDS, CHURN_RISKS, LIFECYCLE_STAGES, NEEDS, VALUE_TIERS, ZChurnRisk, ZLifecycleStage, ZNeed, ZValueTier } from './facts.js';
 import { GENDERS, ZCustomerListItem } from './customers.js';
 import { RO_KINDS } from './service.js';
 import { BODY_TYPES, POWERTRAINS } from './vehicles.js';
 
 // ---------------------------------------------------------------------------
-// Derived facts: the values and their labels
+// Derived facts: the values and their labels (in ./facts.ts, shared with the customers list)
 // ---------------------------------------------------------------------------
 
-export const LIFECYCLE_STAGES = [
-  { value: 'prospect', zh: '潜在客户', en: 'Prospect' },
-  { value: 'new_owner', zh: '新购车主', en: 'New owner' },
-  { value: 'regular', zh: '老客户', en: 'Regular owner' },
-  { value: 'replacement', zh: '置换客户', en: 'Replacement' },
-] as const;
-export const VALUE_TIERS = [
-  { value: 'high_value', zh: '高净值', en: 'High value' },
-  { value: 'regular', zh: '普通', en: 'Regular' },
-  { value: 'potential', zh: '潜力', en: 'Potential' },
-] as const;
-export const NEEDS = [
-  { value: 'family', zh: '家庭用车', en: 'Family' },
-  { value: 'business', zh: '商务用车', en: 'Business' },
-  { value: 'young', zh: '年轻用户', en: 'Young' },
-] as const;
-export const CHURN_RISKS = [
-  { value: 'low', zh: '低', en: 'Low' },
-  { value: 'medium', zh: '中', en: 'Medium' },
-  { value: 'high', zh: '高', en: 'High' },
-] as const;
-/** Online behaviour kinds the portal and website record (see behaviour events). */
-export const BEHAVIOUR_KINDS = [
-  { value: 'model.viewed', zh: '浏览车型', en: 'Viewed a model' },
-  { value: 'loan.calculated', zh: '使用贷款计算器', en: 'Used the loan calculator' },
-  { value: 'valuation.requested', zh: '申请旧车估价', en: 'Asked for a valuation' },
-  { value: 'event.registered', zh: '报名活动', en: 'Registered for an event' },
-] as const;
-
-type Values<T extends readonly { value: string }[]> = { [I in keyof T]: T[I]['value'] };
-const valuesOf = <T extends readonly { value: string }[]>(list: T) => list.map((x) => x.value) as unknown as Values<T>;
-
-export const ZLifecycleStage = z.enum(valuesOf(LIFECYCLE_STAGES));
-export const ZValueTier = z.enum(valuesOf(VALUE_TIERS));
-export const ZNeed = z.enum(valuesOf(NEEDS));
-export const ZChurnRisk = z.enum(valuesOf(CHURN_RISKS));
-export type TLifecycleStage = z.infer<typeof ZLifecycleStage>;
-export type TValueTier = z.infer<typeof ZValueTier>;
-export type TNeed = z.infer<typeof ZNeed>;
-export type TChurnRisk = z.infer<typeof ZChurnRisk>;
-
-/** The Chinese label of an option value (falls back to the value itself). */
-export function optionLabel(list: readonly { value: string; zh: string }[], value: string | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  return list.find((o) => o.value === value)?.zh ?? value;
-}
+export {
+  BEHAVIOUR_KINDS,
+  CHURN_RISKS,
+  LIFECYCLE_STAGES,
+  NEEDS,
+  optionLabel,
+  VALUE_TIERS,
+  ZChurnRisk,
+  ZLifecycleStage,
+  ZNeed,
+  ZValueTier,
+  type TChurnRisk,
+  type TLifecycleStage,
+  type TNeed,
+  type TValueTier,
+} from './facts.js';
 
 // ---------------------------------------------------------------------------
 // Settings: every threshold of the facts computation, per store (defaults from DOMAIN.md)

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { count } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
 import { buildApp } from './app.js';
 import { loadConfig, type TConfig } from './config.js';
 import { createServices, type AppContext } from './context.js';
@@ -29,6 +29,13 @@ async function boot(config: TConfig, mode: { web: boolean; worker: boolean; demo
       await seedDemo(database.db, { size: config.BAOKE_DEMO_SIZE, seed: 2026, log });
       await seedDemoService(database.db, { seed: 2026, log });
       log(`demo data ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
+    // The demo's insights (lifecycle, value, trade-in), its customer-list fact filters and its segment counts read the
+    // derived facts, which the daily run would only compute at 05:00: compute them once now if no full run exists.
+    const runs = await database.db.execute(sql`select 1 from segment_fact_runs where kind = 'full' and finished_at is not null and error is null limit 1`);
+    if (runs.rows.length === 0) {
+      const r = await services.segments.refreshAll();
+      log(`customer insights computed: ${r.customers.toLocaleString('en-US')} customers, ${r.vehicles.toLocaleString('en-US')} vehicles in ${(r.ms / 1000).toFixed(1)} s`);
     }
   } else if (config.BAOKE_ADMIN_PASSWORD) {
     if (await ensureAdmin(database.db, config.BAOKE_ADMIN_PASSWORD)) log('created the first group admin: username "admin"');

@@ -63,8 +63,10 @@ export type TimelineKind = TTimelineKind;
 export type TagRef = TTagRef;
 export type Tag = TTag;
 export type CustomerListItem = Wire<TCustomerListItem>;
+/** Fact filters that travel as comma-separated lists (`regular,replacement`). */
+type CsvFilters = 'lifecycleStage' | 'valueTier' | 'needs' | 'churnRisk';
 /** Query of GET /customers as the console sends it (the server fills defaults). */
-export type CustomerListQuery = Partial<Omit<TCustomerListQuery, 'cursor'>>;
+export type CustomerListQuery = Partial<Omit<TCustomerListQuery, 'cursor' | CsvFilters>> & { [K in CsvFilters]?: string };
 export type Customer = Wire<TCustomer>;
 /** Body of POST /customers as sent (before the server's normalisation). */
 export type CustomerInput = Omit<TCustomerCreate, 'mobile' | 'idNumber'> & { mobile: string; idNumber?: string | null };

@@ -21,6 +21,9 @@ const OutboxPage = lazy(pages.outbox);
 const TemplatesPage = lazy(pages.templates);
 const MessagingSettingsPage = lazy(pages.messagingSettings);
 const AppointmentsPage = lazy(pages.appointments);
+const SegmentListPage = lazy(pages.segmentList);
+const SegmentEditorPage = lazy(pages.segmentEditor);
+const FactSettingsPage = lazy(pages.factSettings);
 
 
 /** The staff console's routes; the server falls back to index.html for every non-/api path. */
@@ -52,6 +55,10 @@ export function App() {
         <Route path="/messages" element={<RequirePermission permission="messages.read"><OutboxPage /></RequirePermission>} />
         <Route path="/messages/templates" element={<RequirePermission permission="templates.manage"><TemplatesPage /></RequirePermission>} />
         <Route path="/messages/settings" element={<RequirePermission permission="messaging.settings"><MessagingSettingsPage /></RequirePermission>} />
+        <Route path="/segments" element={<RequirePermission permission="segments.read"><SegmentListPage /></RequirePermission>} />
+        <Route path="/segments/settings" element={<RequirePermission permission="segments.settings"><FactSettingsPage /></RequirePermission>} />
+        <Route path="/segments/new" element={<RequirePermission permission="segments.write"><SegmentEditorPage /></RequirePermission>} />
+        <Route path="/segments/:id" element={<RequirePermission permission="segments.read"><SegmentEditorPage /></RequirePermission>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

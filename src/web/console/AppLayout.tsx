@@ -5,6 +5,7 @@ import {
   CarOutlined,
   CarryOutOutlined,
   CloudUploadOutlined,
+  ClusterOutlined,
   ControlOutlined,
   DashboardOutlined,
   DownOutlined,
@@ -56,6 +57,8 @@ export function AppLayout() {
   const items = useMemo<MenuProps['items']>(() => {
     const list: NonNullable<MenuProps['items']> = [];
     if (can('customers.read')) list.push({ key: '/customers', icon: <TeamOutlined />, label: t('nav.customers') });
+    if (can('segments.read')) list.push({ key: '/segments', icon: <ClusterOutlined />, label: t('segments.nav.segments') });
+    if (can('segments.settings')) list.push({ key: '/segments/settings', icon: <ControlOutlined />, label: t('segments.nav.settings') });
     if (can('appointments.read')) list.push({ key: '/service/appointments', icon: <CalendarOutlined />, label: t('appointments.nav') });
     if (can('tasks.read')) {
       const children: NonNullable<MenuProps['items']> = [{ key: '/tasks', icon: <ScheduleOutlined />, label: t('tasks.nav.mine') }];

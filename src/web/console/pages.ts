@@ -15,6 +15,9 @@ export const pages = {
   templates: () => import('../messaging/templates/TemplatesPage'),
   messagingSettings: () => import('../messaging/settings/MessagingSettingsPage'),
   appointments: () => import('../service/appointments/AppointmentsPage'),
+  segmentList: () => import('../segments/segment-list/SegmentListPage'),
+  segmentEditor: () => import('../segments/segment-editor/SegmentEditorPage'),
+  factSettings: () => import('../segments/fact-settings/FactSettingsPage'),
 };
 
 /** Loads every page's code once the shell is idle, so the first visit to a page shows data, not a skeleton. */

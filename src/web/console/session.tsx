@@ -34,7 +34,11 @@ export type TPermission =
   | 'appointments.read'
   | 'appointments.book'
   | 'appointments.checkin'
-  | 'appointments.settings';
+  | 'appointments.settings'
+  | 'segments.read'
+  | 'segments.write'
+  | 'segments.export'
+  | 'segments.settings';
 
 interface Session {
   me: Me;

@@ -2,6 +2,7 @@ import messaging from '../messaging/i18n';
 import tasks from '../tasks/i18n';
 import enCore from './en-US';
 import zhCore from './zh-CN';
+import segments from '../segments/i18n';
 import { appointmentTexts } from '../service/appointments/i18n';
 
 /**
@@ -9,7 +10,7 @@ import { appointmentTexts } from '../service/appointments/i18n';
  * domain, each under its own top-level key. Add a domain by importing its `i18n.ts` and listing it in `DOMAINS`.
  */
 
-const DOMAINS = { tasks, messaging, appointments: appointmentTexts } as const;
+const DOMAINS = { tasks, messaging, segments, appointments: appointmentTexts } as const;
 
 type TDomains = typeof DOMAINS;
 type TZhDomains = { [K in keyof TDomains]: TDomains[K] extends { zh: infer Z } ? Z : never };

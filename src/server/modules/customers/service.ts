@@ -25,7 +25,9 @@ import type {
   TTagCreate,
   TTagRef,
 } from '../../../contracts/customers.js';
+import type { TCustomerListFacts } from '../../../contracts/facts.js';
 import { maskMobile } from '../../../contracts/validators.js';
+import type { TConfig } from '../../config.js';
 import type { TDb, TDbOrTx, TTx } from '../../db/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { BusinessRuleError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
@@ -33,6 +35,7 @@ import { decodeCursor, encodeCursor } from '../../platform/pagination.js';
 import { assertCan, isGroupWide, storeScope, targetStore, type Actor } from '../../platform/rbac.js';
 import { emitEvent, recordAudit } from '../audit/service.js';
 import { staff, stores } from '../org/schema.js';
+import { customerFacts } from '../segments/schema.js';
 import { repairOrders, repairOrderStages } from '../service/schema.js';
 import { salesOrderMilestones, salesOrders } from '../sales/schema.js';
 import { vehicleModels, vehicles } from '../vehicles/schema.js';
@@ -51,6 +54,8 @@ export interface TCustomerReassigner {
 export interface TCustomersDeps {
   db: TDb;
   clock: Clock;
+  /** The group's time zone for the list's day-based filters (default Asia/Shanghai). */
+  config?: Pick<TConfig, 'BAOKE_TIMEZONE'>;
   vehicles: TCustomerReassigner;
   sales: TCustomerReassigner;
   serviceOrders: TCustomerReassigner;
@@ -82,8 +87,36 @@ interface TDrive {
   rows: SQL;
   dir: 'asc' | 'desc';
 }
+/**
+ * Derived facts such as a high trade-in score, high churn or an old last visit belong to long-standing customers,
+ * the far end of the default newest-first order, so walking that order finds their page several times slower than
+ * the uniform spread the limits above assume (100k bench: 16,000 rows walked for the 51 newest of "score ≥ 80").
+ * Their id sets therefore drive the page up to twice the limits; at three times, dense uncorrelated facts (a value
+ * tier, ~23%) started to lose more than the correlated ones gained.
+ */
+const FACTS_CANDIDATE_FACTOR = 2;
 
 const staffRef = (id: string | null, displayName: string | null): TStaffRef | null => (id && displayName !== null ? { id, displayName } : null);
+type TFactsRow = Pick<typeof customerFacts.$inferSelect, 'customerId' | 'lifecycleStage' | 'valueTier' | 'needs' | 'churnRisk' | 'tradeInScore' | 'lastVisitAt' | 'visits12m' | 'spend12mFen' | 'nextMaintenanceDueDate' | 'nextInsuranceExpiry' | 'maxEstimatedMileageKm'>;
+
+/** A list row's facts (left-joined: null when the customer has no facts row yet). */
+export function listFacts(f: TFactsRow | null): TCustomerListFacts | null {
+  if (!f) return null;
+  return {
+    lifecycleStage: f.lifecycleStage,
+    valueTier: f.valueTier,
+    needs: f.needs as TCustomerListFacts['needs'],
+    churnRisk: f.churnRisk,
+    tradeInScore: f.tradeInScore,
+    lastVisitAt: f.lastVisitAt,
+    visits12m: f.visits12m,
+    spend12mFen: f.spend12mFen,
+    nextMaintenanceDueDate: f.nextMaintenanceDueDate,
+    nextInsuranceExpiry: f.nextInsuranceExpiry,
+    maxEstimatedMileageKm: f.maxEstimatedMileageKm,
+  };
+}
+
 /** Staff id to store on a row the actor wrote; the system actor is no staff member. */
 const staffIdOf = (actor: Actor) => (actor.username === 'system' ? null : actor.staffId);
 /** The business day in a store's time zone ('YYYY-MM-DD'). */
@@ -117,6 +150,7 @@ const SORTS: Record<TCustomerSort, { key: 'created' | 'name'; dir: 'asc' | 'desc
  */
 export function createCustomersService(deps: TCustomersDeps) {
   const { db, clock } = deps;
+  const timeZone = deps.config?.BAOKE_TIMEZONE ?? 'Asia/Shanghai';
 
   async function findInScope(exec: TDbOrTx, actor: Actor, id: string): Promise<TCustomerRow> {
     const [row] = await exec
@@ -268,28 +302,55 @@ export function createCustomersService(deps: TCustomersDeps) {
   }
 
   /**
-   * Tag and vehicle filters, written so the plan fits their selectivity. Each filter is a set of customer ids from
-   * another table (customer_tags; vehicles, where one vehicle must meet all vehicle conditions). A sorted page can
-   * walk the sort index and test each customer (fast when matches are dense near the start of the order), start
-   * from the matching ids and sort them (fast when they are few), or — for 建档时间 sorts — walk the filter's own
-   * rows in that order (`customer_created_at`, copied onto customer_tags and vehicles by a trigger): fast however the
-   * matches lie along the order, which matters because they correlate with it (a trade-in-intent tag sits only on
-   * owners of old cars, a purchase month on customers created near it). PostgreSQL would walk the customers' sort
-   * index even when the matches are few, absent, or all at the far end, scanning the whole store. So the matches in
-   * scope are counted first through indexes only, and the plan is chosen here. The in-scope counts rely on
-   * customer_tags.store_id and vehicles.store_id following the customer's store, which this module and the vehicles
-   * module keep true (create, store change, merge).
+   * The list's filters on derived facts, as conditions over `customer_facts f`, with the same meaning as the
+   * segment comparators: `in` for the enums, "has any of" for needs, `>=` for the trade-in score, "in the next N days"
+   * (today included) for the maintenance due date, and a last visit strictly before the local day. A missing value
+   * (no last visit, no due date) never matches. Days are the group's calendar days.
+   */
+  function factConditions(q: TCustomerListQuery): SQL[] {
+    const c: SQL[] = [];
+    const values = (xs: readonly string[]) => sql.join(xs.map((x) => sql`${x}`), sql`, `);
+    if (q.lifecycleStage?.length) c.push(sql`f.lifecycle_stage in (${values(q.lifecycleStage)})`);
+    if (q.valueTier?.length) c.push(sql`f.value_tier in (${values(q.valueTier)})`);
+    if (q.churnRisk?.length) c.push(sql`f.churn_risk in (${values(q.churnRisk)})`);
+    if (q.needs?.length) c.push(sql`f.needs && array[${values(q.needs)}]::text[]`);
+    if (q.tradeInScoreMin !== undefined) c.push(sql`f.trade_in_score >= ${q.tradeInScoreMin}::int`);
+    if (q.maintenanceDueInDays !== undefined) {
+      const today = localDate(clock.now(), timeZone);
+      c.push(sql`f.next_maintenance_due_date between ${today}::date and ${today}::date + ${q.maintenanceDueInDays}::int`);
+    }
+    // The local midnight of that day as an instant (a constant, so an index on last_visit_at can serve it).
+    if (q.lastVisitBefore) c.push(sql`f.last_visit_at < (${q.lastVisitBefore}::date)::timestamp at time zone ${timeZone}`);
+    return c;
+  }
+
+  /**
+   * Tag, vehicle and derived-facts filters, written so the plan fits their selectivity. Each filter is a set of
+   * customer ids from another table (customer_tags; vehicles, where one vehicle must meet all vehicle conditions;
+   * customer_facts, where one row must meet all fact conditions). A sorted page can walk the sort index and test each
+   * customer (fast when matches are dense near the start of the order), start from the matching ids and sort them
+   * (fast when they are few), or — for 建档时间 sorts of a tag or vehicle filter — walk the filter's own rows in that
+   * order (`customer_created_at`, copied onto customer_tags and vehicles by a trigger): fast however the matches lie
+   * along the order, which matters because they correlate with it (a trade-in-intent tag sits only on owners of old
+   * cars, a purchase month on customers created near it). PostgreSQL would walk the customers' sort index even when
+   * the matches are few, absent, or all at the far end, scanning the whole store. So the matches in scope are counted
+   * first through indexes only, and the plan is chosen here. The in-scope counts rely on customer_tags.store_id and
+   * vehicles.store_id following the customer's store, which this module and the vehicles module keep true (create,
+   * store change, merge); customer_facts.store_id follows it at the next facts refresh (within a minute). The outer
+   * query's own store scope is what keeps other stores' customers out.
    */
   async function relationFilters(actor: Actor, q: TCustomerListQuery, search: TSearch | null): Promise<{ where: SQL[]; drive?: TDrive }> {
     const store = isGroupWide(actor) ? (q.storeId ?? null) : actor.storeId;
     const { key, dir } = SORTS[q.sort];
     const cursor = key === 'created' ? createdCursor(q.sort, q.cursor) : null;
-    const filters: { source: SQL; test: SQL; ordered: SQL; streams: boolean }[] = [];
+    const base = store ? CANDIDATE_LIMIT.store : CANDIDATE_LIMIT.group;
+    const filters: { source: SQL; test: SQL; limit: number; ordered?: SQL; streams?: boolean }[] = [];
     if (q.tagId) {
       const inScope = sql`ct.tag_id = ${q.tagId}${store ? sql` and ct.store_id = ${store}` : sql``}`;
       filters.push({
         source: sql`select ct.customer_id from ${customerTags} ct where ${inScope}`,
         test: sql`exists (select 1 from ${customerTags} ct where ct.customer_id = ${customers.id} and ct.tag_id = ${q.tagId})`,
+        limit: base,
         ordered: orderedRows(sql`select ct.customer_created_at as cca, ct.customer_id from ${customerTags} ct where ${inScope}`, 'ct', dir, cursor),
         // (tag_id[, store_id], customer_created_at, customer_id) gives the rows in order: the walk stops at the page.
         streams: true,
@@ -309,27 +370,42 @@ export function createCustomersService(deps: TCustomersDeps) {
         ordered: orderedRows(sql`select distinct v.customer_created_at as cca, v.customer_id from ${vehicles} v where ${inScope}`, 'v', dir, cursor),
         // A model alone streams through (model_id, customer_created_at, customer_id); a purchase range is sorted.
         streams: !q.purchasedFrom && !q.purchasedTo && !store,
+        limit: base,
       });
     }
-    const limit = store ? CANDIDATE_LIMIT.store : CANDIDATE_LIMIT.group;
+    const facts = factConditions(q);
+    if (facts.length) {
+      // Facts are one row per active customer, keyed by customer id: the test is a semi-join on that primary key,
+      // the source a scan of the facts table (its (store_id, …) indexes serve the selective conditions).
+      const all = sql.join(facts, sql` and `);
+      filters.push({
+        source: sql`select f.customer_id from ${customerFacts} f where ${all}${store ? sql` and f.store_id = ${store}` : sql``}`,
+        test: sql`exists (select 1 from ${customerFacts} f where f.customer_id = ${customers.id} and ${all})`,
+        limit: base * FACTS_CANDIDATE_FACTOR,
+      });
+    }
     // A key search (mobile, plate, VIN) already narrows to a handful of rows through its own index.
     if (filters.length === 0 || (search && search.kind !== 'name')) return { where: filters.map((f) => f.test) };
     const counts = await Promise.all(
       filters.map(async (f) => {
-        const cap = key === 'created' && !f.streams ? SORTED_DRIVE_MAX : limit;
+        const cap = key === 'created' && f.ordered && !f.streams ? Math.max(SORTED_DRIVE_MAX, f.limit) : f.limit;
         const res = await db.execute<{ n: number }>(sql`select count(*)::int as n from (${f.source} limit ${cap + 1}) x`);
         return res.rows[0]!.n;
       }),
     );
-    const best = counts.indexOf(Math.min(...counts));
-    if (counts[best]! <= limit) {
+    // The smallest set within its own limit drives.
+    let best = -1;
+    counts.forEach((n, i) => {
+      if (n <= filters[i]!.limit && (best < 0 || n < counts[best]!)) best = i;
+    });
+    if (best >= 0) {
       // `= any(array(…))` evaluates the id set once and fetches those customers by primary key; the other filters
       // are then tested on those few rows.
       return { where: filters.map((f, i) => (i === best ? sql`${customers.id} = any(array(${f.source}))` : f.test)) };
     }
     if (key === 'created') {
-      const pick = filters.findIndex((f, i) => f.streams || counts[i]! <= SORTED_DRIVE_MAX);
-      if (pick >= 0) return { where: filters.filter((_, i) => i !== pick).map((f) => f.test), drive: { rows: filters[pick]!.ordered, dir } };
+      const pick = filters.findIndex((f, i) => f.ordered && (f.streams || counts[i]! <= SORTED_DRIVE_MAX));
+      if (pick >= 0) return { where: filters.filter((_, i) => i !== pick).map((f) => f.test), drive: { rows: filters[pick]!.ordered!, dir } };
     }
     return { where: filters.map((f) => f.test) };
   }
@@ -607,11 +683,27 @@ export function createCustomersService(deps: TCustomersDeps) {
             advisorId: pageQuery.advisorId,
             advisorName: advisor.displayName,
             sortKey: pageQuery.sortKey,
+            facts: {
+              customerId: customerFacts.customerId,
+              lifecycleStage: customerFacts.lifecycleStage,
+              valueTier: customerFacts.valueTier,
+              needs: customerFacts.needs,
+              churnRisk: customerFacts.churnRisk,
+              tradeInScore: customerFacts.tradeInScore,
+              lastVisitAt: customerFacts.lastVisitAt,
+              visits12m: customerFacts.visits12m,
+              spend12mFen: customerFacts.spend12mFen,
+              nextMaintenanceDueDate: customerFacts.nextMaintenanceDueDate,
+              nextInsuranceExpiry: customerFacts.nextInsuranceExpiry,
+              maxEstimatedMileageKm: customerFacts.maxEstimatedMileageKm,
+            },
           })
           .from(pageQuery)
           .innerJoin(stores, eq(stores.id, pageQuery.storeId))
           .leftJoin(consultant, eq(consultant.id, pageQuery.consultantId))
           .leftJoin(advisor, eq(advisor.id, pageQuery.advisorId))
+          // The page's facts for the optional columns: at most limit + 1 primary-key lookups.
+          .leftJoin(customerFacts, eq(customerFacts.customerId, pageQuery.id))
           .orderBy(...(dir === 'desc' ? [desc(key === 'created' ? pageQuery.createdAt : pageQuery.name), desc(pageQuery.id)] : [asc(key === 'created' ? pageQuery.createdAt : pageQuery.name), asc(pageQuery.id)])),
         search && COUNTED_SEARCHES.has(search.kind)
           ? db
@@ -661,6 +753,7 @@ export function createCustomersService(deps: TCustomersDeps) {
         tags: (tagsBy.get(r.id) ?? []).map((t) => ({ id: t.id, name: t.name, color: t.color })),
         vehicles: (vehiclesBy.get(r.id) ?? []).map((v) => ({ id: v.id, plate: v.plate, vin: v.vin, modelName: v.modelName })),
         createdAt: r.createdAt,
+        facts: listFacts(r.facts),
       }));
       const last = page.at(-1);
       return {

@@ -57,6 +57,13 @@ export const customerFacts = pgTable(
   },
   (t) => [
     index('customer_facts_store_stage_idx').on(t.storeId, t.lifecycleStage),
+    // The customer list's fact filters that can be selective (a high trade-in score, maintenance due this week, no
+    // visit since long ago, high churn): the list counts and fetches those matches through these instead of scanning
+    // the store's facts. Value tier and needs are never rare enough to need one.
+    index('customer_facts_store_score_idx').on(t.storeId, t.tradeInScore),
+    index('customer_facts_store_due_idx').on(t.storeId, t.nextMaintenanceDueDate),
+    index('customer_facts_store_visit_idx').on(t.storeId, t.lastVisitAt),
+    index('customer_facts_store_churn_idx').on(t.storeId, t.churnRisk),
     check('customer_facts_needs_ck', sql`${t.needs} <@ array['family','business','young']::text[]`),
   ],
 );

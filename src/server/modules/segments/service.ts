@@ -39,6 +39,7 @@ import { decodeCursor, encodeCursor } from '../../platform/pagination.js';
 import { assertCan, assertStoreAccess, isGroupWide, storeScope, SYSTEM_ACTOR, type Actor } from '../../platform/rbac.js';
 import { recordAudit } from '../audit/service.js';
 import { customers, customerTags, tags } from '../customers/schema.js';
+import { listFacts } from '../customers/service.js';
 import { importJobs } from '../imports/schema.js';
 import { staff, stores } from '../org/schema.js';
 import { vehicleModels, vehicles } from '../vehicles/schema.js';
@@ -314,11 +315,26 @@ export function createSegmentsService(deps: { db: TDb; clock: Clock; jobs: Jobs 
           consultantName: consultant.displayName,
           advisorId: customers.serviceAdvisorId,
           advisorName: advisor.displayName,
+          facts: {
+            customerId: customerFacts.customerId,
+            lifecycleStage: customerFacts.lifecycleStage,
+            valueTier: customerFacts.valueTier,
+            needs: customerFacts.needs,
+            churnRisk: customerFacts.churnRisk,
+            tradeInScore: customerFacts.tradeInScore,
+            lastVisitAt: customerFacts.lastVisitAt,
+            visits12m: customerFacts.visits12m,
+            spend12mFen: customerFacts.spend12mFen,
+            nextMaintenanceDueDate: customerFacts.nextMaintenanceDueDate,
+            nextInsuranceExpiry: customerFacts.nextInsuranceExpiry,
+            maxEstimatedMileageKm: customerFacts.maxEstimatedMileageKm,
+          },
         })
         .from(customers)
         .innerJoin(stores, eq(stores.id, customers.storeId))
         .leftJoin(consultant, eq(consultant.id, customers.salesConsultantId))
         .leftJoin(advisor, eq(advisor.id, customers.serviceAdvisorId))
+        .leftJoin(customerFacts, eq(customerFacts.customerId, customers.id))
         .where(inArray(customers.id, ids)),
       db
         .select({ customerId: customerTags.customerId, id: tags.id, name: tags.name, color: tags.color })
@@ -364,6 +380,7 @@ export function createSegmentsService(deps: { db: TDb; clock: Clock; jobs: Jobs 
         tags: (tagsBy.get(r.id) ?? []).map((t) => ({ id: t.id, name: t.name, color: t.color })),
         vehicles: (vehiclesBy.get(r.id) ?? []).map((v) => ({ id: v.id, plate: v.plate, vin: v.vin, modelName: v.modelName })),
         createdAt: r.createdAt,
+        facts: listFacts(r.facts),
       }));
   }
 

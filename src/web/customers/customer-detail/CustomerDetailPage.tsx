@@ -12,6 +12,7 @@ import { useCustomer } from '../api';
 import { CustomerFormDrawer } from '../components/CustomerFormDrawer';
 import { BehaviourTab } from './BehaviourTab';
 import { ConsentsCard } from './ConsentsCard';
+import { FactsCard } from './FactsCard';
 import { InteractionsTab, LogInteractionModal } from './InteractionsTab';
 import { MessagesTab } from './MessagesTab';
 import { MergeModal } from './MergeModal';
@@ -122,6 +123,7 @@ export default function CustomerDetailPage() {
           <ConsentsCard customerId={c.id} consents={d.consents} />
         </Col>
       </Row>
+      {c.status === 'active' && <FactsCard customerId={c.id} />}
       <Card style={{ marginTop: 16 }} styles={{ body: { paddingTop: 4 } }}>
         <Tabs
           activeKey={tab}

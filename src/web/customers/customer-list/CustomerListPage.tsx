@@ -1,5 +1,5 @@
 import { FilterOutlined, ManOutlined, PlusOutlined, ReloadOutlined, SettingOutlined, WomanOutlined } from '@ant-design/icons';
-import { Button, Card, Checkbox, DatePicker, Divider, Input, Popover, Skeleton, Space, Table, Tooltip, Typography, type TableProps } from 'antd';
+import { Button, Card, Checkbox, DatePicker, Divider, Input, InputNumber, Popover, Select, Skeleton, Space, Table, Tooltip, Typography, type TableProps } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -9,16 +9,36 @@ import { ErrorState } from '../../components/ErrorState';
 import { PageHeader } from '../../components/PageHeader';
 import { ModelSelect, StaffSelect, StoreSelect, TagSelect } from '../../components/pickers';
 import { useSession } from '../../console/session';
-import { dateTime, dayjs } from '../../lib/format';
+import { CHURN_RISKS, LIFECYCLE_STAGES, NEEDS, VALUE_TIERS } from '../../../contracts/facts';
+import { dateTime, dayjs, dayOf, money } from '../../lib/format';
+import { ChurnTag, DateCountdown, NeedsTags, StageTag, TierTag, TradeInScore, useFactLabels } from '../../segments/components/FactTags';
 import { useLocalStorage } from '../../lib/useLocalStorage';
 import { useCustomers } from '../api';
 import { CustomerFormDrawer } from '../components/CustomerFormDrawer';
 import { CustomerTags } from '../components/TagList';
 
-const COLUMN_KEYS = ['name', 'mobile', 'store', 'tags', 'vehicles', 'consultant', 'advisor', 'city', 'createdAt'] as const;
+const BASE_COLUMNS = ['name', 'mobile', 'store', 'tags', 'vehicles', 'consultant', 'advisor', 'city', 'createdAt'] as const;
+/** Optional columns of derived facts (labels in the segments bundle). */
+const FACT_COLUMNS = ['lifecycle', 'valueTier', 'needs', 'churnRisk', 'tradeInScore', 'lastVisit', 'nextMaintenance', 'spend12m'] as const;
+const COLUMN_KEYS = [...BASE_COLUMNS, ...FACT_COLUMNS] as const;
 type ColumnKey = (typeof COLUMN_KEYS)[number];
+type FactColumn = (typeof FACT_COLUMNS)[number];
+const isFactColumn = (k: ColumnKey): k is FactColumn => (FACT_COLUMNS as readonly string[]).includes(k);
 const DEFAULT_COLUMNS: ColumnKey[] = ['name', 'mobile', 'store', 'tags', 'vehicles', 'consultant', 'advisor', 'createdAt'];
-const FILTER_PARAMS = ['q', 'tagId', 'consultantId', 'advisorId', 'modelId', 'purchasedFrom', 'purchasedTo', 'sort'] as const;
+const FACT_PARAMS = ['lifecycleStage', 'valueTier', 'needs', 'churnRisk', 'tradeInScoreMin', 'maintenanceDueInDays', 'lastVisitBefore'] as const;
+const FILTER_PARAMS = ['q', 'tagId', 'consultantId', 'advisorId', 'modelId', 'purchasedFrom', 'purchasedTo', 'sort', ...FACT_PARAMS] as const;
+/** A fact filter in use shows its column even when the user has not chosen it. */
+const FILTER_COLUMN: Record<(typeof FACT_PARAMS)[number], FactColumn> = {
+  lifecycleStage: 'lifecycle',
+  valueTier: 'valueTier',
+  needs: 'needs',
+  churnRisk: 'churnRisk',
+  tradeInScoreMin: 'tradeInScore',
+  maintenanceDueInDays: 'nextMaintenance',
+  lastVisitBefore: 'lastVisit',
+};
+const DUE_WITHIN = [7, 15, 30, 60, 90] as const;
+const csv = (v: string | null | undefined) => (v ? v.split(',').filter(Boolean) : []);
 
 export default function CustomerListPage() {
   const { t } = useTranslation();
@@ -28,6 +48,7 @@ export default function CustomerListPage() {
   const [columns, setColumns] = useLocalStorage<ColumnKey[]>('baoke.customers.columns', DEFAULT_COLUMNS);
   const [creating, setCreating] = useState(false);
   const [searchText, setSearchText] = useState(params.get('q') ?? '');
+  const factLabels = useFactLabels();
 
   const query: CustomerListQuery = useMemo(() => {
     const q: CustomerListQuery = { storeId };
@@ -111,8 +132,17 @@ export default function CustomerListPage() {
       sortOrder: sort === 'created_asc' ? 'ascend' : sort === 'created_desc' ? 'descend' : null,
       render: (v: string) => <span className="bk-num">{dateTime(v)}</span>,
     },
+    lifecycle: { key: 'lifecycle', title: t('segments.columns.lifecycle'), width: 96, render: (_: unknown, r) => (r.facts ? <StageTag value={r.facts.lifecycleStage} /> : '—') },
+    valueTier: { key: 'valueTier', title: t('segments.columns.valueTier'), width: 90, render: (_: unknown, r) => (r.facts ? <TierTag value={r.facts.valueTier} /> : '—') },
+    needs: { key: 'needs', title: t('segments.columns.needs'), width: 150, render: (_: unknown, r) => (r.facts ? <NeedsTags value={r.facts.needs} /> : '—') },
+    churnRisk: { key: 'churnRisk', title: t('segments.columns.churnRisk'), width: 96, render: (_: unknown, r) => (r.facts ? <ChurnTag value={r.facts.churnRisk} /> : '—') },
+    tradeInScore: { key: 'tradeInScore', title: t('segments.columns.tradeInScore'), width: 96, align: 'right', render: (_: unknown, r) => (r.facts ? <TradeInScore score={r.facts.tradeInScore} /> : '—') },
+    lastVisit: { key: 'lastVisit', title: t('segments.columns.lastVisit'), width: 110, render: (_: unknown, r) => <span className="bk-num">{r.facts?.lastVisitAt ? dayOf(r.facts.lastVisitAt) : '—'}</span> },
+    nextMaintenance: { key: 'nextMaintenance', title: t('segments.columns.nextMaintenance'), width: 190, render: (_: unknown, r) => <DateCountdown value={r.facts?.nextMaintenanceDueDate ?? null} /> },
+    spend12m: { key: 'spend12m', title: t('segments.columns.spend12m'), width: 120, align: 'right', render: (_: unknown, r) => <span className="bk-num">{r.facts ? money(r.facts.spend12mFen) : '—'}</span> },
   };
-  const visible = COLUMN_KEYS.filter((k) => columns.includes(k) && (k !== 'store' || groupWide)).map((k) => allColumns[k]);
+  const forced = new Set(FACT_PARAMS.filter((k) => params.get(k)).map((k) => FILTER_COLUMN[k]));
+  const visible = COLUMN_KEYS.filter((k) => (columns.includes(k) || forced.has(k as FactColumn)) && (k !== 'store' || groupWide)).map((k) => allColumns[k]);
 
   const onTableChange: TableProps<CustomerListItem>['onChange'] = (_p, _f, sorter) => {
     const s = Array.isArray(sorter) ? sorter[0] : sorter;
@@ -129,7 +159,7 @@ export default function CustomerListPage() {
       style={{ display: 'flex', flexDirection: 'column', gap: 6 }}
       options={COLUMN_KEYS.filter((k) => k !== 'store' || groupWide).map((k) => ({
         value: k,
-        label: t(`customers.columns.${k}`),
+        label: isFactColumn(k) ? t(`segments.columns.${k}`) : t(`customers.columns.${k}`),
         disabled: k === 'name',
       }))}
     />
@@ -198,7 +228,7 @@ export default function CustomerListPage() {
             <Button icon={<SettingOutlined />}>{t('customers.list.columns')}</Button>
           </Popover>
         </div>
-        <div className="bk-toolbar" style={{ marginBottom: 16 }}>
+        <div className="bk-toolbar">
           <FilterOutlined style={{ color: '#6b7280' }} aria-hidden />
           {groupWide && (
             <StoreSelect
@@ -245,6 +275,87 @@ export default function CustomerListPage() {
             value={query.purchasedFrom && query.purchasedTo ? [dayjs(query.purchasedFrom), dayjs(query.purchasedTo)] : null}
             onChange={(r) => setParam({ purchasedFrom: r?.[0]?.format('YYYY-MM-DD'), purchasedTo: r?.[1]?.format('YYYY-MM-DD') })}
             style={{ width: 290 }}
+          />
+        </div>
+        <div className="bk-toolbar" style={{ marginBottom: 16, marginTop: -4 }} data-testid="fact-filters">
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('segments.filters.label')}
+          </Typography.Text>
+          <Select
+            mode="multiple"
+            allowClear
+            aria-label={t('segments.filters.lifecycle')}
+            placeholder={t('segments.filters.lifecycle')}
+            value={csv(params.get('lifecycleStage'))}
+            onChange={(v: string[]) => setParam({ lifecycleStage: v.join(',') || undefined })}
+            options={LIFECYCLE_STAGES.map((o) => ({ value: o.value, label: factLabels.stage(o.value) }))}
+            style={{ minWidth: 110 }}
+            maxTagCount="responsive"
+            popupMatchSelectWidth={false}
+          />
+          <Select
+            mode="multiple"
+            allowClear
+            aria-label={t('segments.filters.valueTier')}
+            placeholder={t('segments.filters.valueTier')}
+            value={csv(params.get('valueTier'))}
+            onChange={(v: string[]) => setParam({ valueTier: v.join(',') || undefined })}
+            options={VALUE_TIERS.map((o) => ({ value: o.value, label: factLabels.tier(o.value) }))}
+            style={{ minWidth: 104 }}
+            maxTagCount="responsive"
+            popupMatchSelectWidth={false}
+          />
+          <Select
+            mode="multiple"
+            allowClear
+            aria-label={t('segments.filters.needs')}
+            placeholder={t('segments.filters.needs')}
+            value={csv(params.get('needs'))}
+            onChange={(v: string[]) => setParam({ needs: v.join(',') || undefined })}
+            options={NEEDS.map((o) => ({ value: o.value, label: factLabels.need(o.value) }))}
+            style={{ minWidth: 104 }}
+            maxTagCount="responsive"
+            popupMatchSelectWidth={false}
+          />
+          <Select
+            mode="multiple"
+            allowClear
+            aria-label={t('segments.filters.churnRisk')}
+            placeholder={t('segments.filters.churnRisk')}
+            value={csv(params.get('churnRisk'))}
+            onChange={(v: string[]) => setParam({ churnRisk: v.join(',') || undefined })}
+            options={CHURN_RISKS.map((o) => ({ value: o.value, label: t('segments.facts.churnValue', { risk: factLabels.churn(o.value) }) }))}
+            style={{ minWidth: 104 }}
+            maxTagCount="responsive"
+            popupMatchSelectWidth={false}
+          />
+          <InputNumber
+            aria-label={t('segments.filters.tradeInScoreMin')}
+            placeholder="0–100"
+            prefix={<span className="bk-muted">{t('segments.filters.tradeInPrefix')}</span>}
+            min={0}
+            max={100}
+            precision={0}
+            value={params.get('tradeInScoreMin') ? Number(params.get('tradeInScoreMin')) : null}
+            onChange={(v) => setParam({ tradeInScoreMin: typeof v === 'number' ? String(v) : undefined })}
+            style={{ width: 136 }}
+          />
+          <Select
+            allowClear
+            aria-label={t('segments.filters.maintenanceDue')}
+            placeholder={t('segments.filters.maintenanceDue')}
+            value={params.get('maintenanceDueInDays') ?? undefined}
+            onChange={(v: string | undefined) => setParam({ maintenanceDueInDays: v })}
+            options={DUE_WITHIN.map((d) => ({ value: String(d), label: t('segments.filters.dueWithin', { days: d }) }))}
+            style={{ width: 128 }}
+            popupMatchSelectWidth={false}
+          />
+          <DatePicker
+            aria-label={t('segments.filters.lastVisitBefore')}
+            placeholder={t('segments.filters.lastVisitBefore')}
+            value={params.get('lastVisitBefore') ? dayjs(params.get('lastVisitBefore')) : null}
+            onChange={(d) => setParam({ lastVisitBefore: d ? d.format('YYYY-MM-DD') : undefined })}
+            style={{ width: 136 }}
           />
           {filtered && (
             <Button type="link" onClick={resetFilters} style={{ paddingInline: 4 }}>
