@@ -190,6 +190,11 @@ CREATE TABLE "referral_codes" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "referral_event_receipts" (
+	"event_id" uuid PRIMARY KEY NOT NULL,
+	"processed_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "referral_settings" (
 	"id" integer PRIMARY KEY DEFAULT 1 NOT NULL,
 	"tiers" jsonb NOT NULL,
@@ -273,6 +278,7 @@ CREATE INDEX "loyalty_tier_history_customer_idx" ON "loyalty_tier_history" USING
 CREATE UNIQUE INDEX "loyalty_tiers_preset_code_uq" ON "loyalty_tiers" USING btree ("preset","code");--> statement-breakpoint
 CREATE UNIQUE INDEX "loyalty_tiers_preset_rank_uq" ON "loyalty_tiers" USING btree ("preset","rank");--> statement-breakpoint
 CREATE UNIQUE INDEX "referral_codes_code_uq" ON "referral_codes" USING btree ("code");--> statement-breakpoint
+CREATE INDEX "referral_event_receipts_processed_idx" ON "referral_event_receipts" USING btree ("processed_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "referrals_friend_mobile_uq" ON "referrals" USING btree ("friend_mobile") WHERE status <> 'lost';--> statement-breakpoint
 CREATE UNIQUE INDEX "referrals_sales_order_uq" ON "referrals" USING btree ("sales_order_id") WHERE sales_order_id is not null;--> statement-breakpoint
 CREATE INDEX "referrals_referrer_idx" ON "referrals" USING btree ("referrer_customer_id","created_at" DESC NULLS LAST);--> statement-breakpoint

@@ -13,6 +13,8 @@ import { createTasksService } from './modules/tasks/service.js';
 import { createMessagingService } from './modules/messaging/service.js';
 import { createAppointmentsService } from './modules/service/appointments/service.js';
 import { createPortalService } from './modules/portal/service.js';
+import { createLoyaltyService } from './modules/loyalty/service.js';
+import { createReferralsService } from './modules/referrals/service.js';
 
 /**
  * The composition root's product: every service, built once with explicit dependencies. `demo` is true only for
@@ -30,7 +32,9 @@ export function createServices(deps: { db: TDb; clock: Clock; jobs: Jobs | null;
   const messaging = createMessagingService(deps);
   const appointments = createAppointmentsService({ ...deps, messaging, serviceOrders });
   const portal = createPortalService({ ...deps, messaging, customers, vehicles, sales, serviceOrders, appointments, segments });
-  return { org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal };
+  const loyalty = createLoyaltyService({ ...deps, messaging });
+  const referrals = createReferralsService({ ...deps, loyalty });
+  return { org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal, loyalty, referrals };
 }
 
 export type TServices = ReturnType<typeof createServices>;
