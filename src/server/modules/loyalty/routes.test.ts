@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR, type TRole } from '../../platform/rbac.js';
 import { seedDemoOrg, type SeededOrg } from '../../seed/org.js';
 import { createTestEnv, login, type TestEnv } from '../../testing/harness.js';
-import { ALL_ROLES, describeAccessMatrix, type TMatrixRow, type TMatrixUser } from '../../testing/matrix.js';
+import { ALL_ROLES, describeAccessMatrix, type TMatrixRow } from '../../testing/matrix.js';
 import { actorFor, seedConsent, seedCustomer, seedVehicle } from '../messaging/fixtures.js';
 import { signInOwner } from '../portal/fixtures.js';
 import { loyaltyMultipliers, loyaltyRewards } from './schema.js';
