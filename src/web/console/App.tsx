@@ -24,6 +24,11 @@ const AppointmentsPage = lazy(pages.appointments);
 const SegmentListPage = lazy(pages.segmentList);
 const SegmentEditorPage = lazy(pages.segmentEditor);
 const FactSettingsPage = lazy(pages.factSettings);
+const LoyaltySettingsPage = lazy(pages.loyaltySettings);
+const RewardsPage = lazy(pages.rewards);
+const RedeemCouponPage = lazy(pages.redeemCoupon);
+const LoyaltyReportsPage = lazy(pages.loyaltyReports);
+const ReferralsPage = lazy(pages.referrals);
 
 
 /** The staff console's routes; the server falls back to index.html for every non-/api path. */
@@ -59,6 +64,11 @@ export function App() {
         <Route path="/segments/settings" element={<RequirePermission permission="segments.settings"><FactSettingsPage /></RequirePermission>} />
         <Route path="/segments/new" element={<RequirePermission permission="segments.write"><SegmentEditorPage /></RequirePermission>} />
         <Route path="/segments/:id" element={<RequirePermission permission="segments.read"><SegmentEditorPage /></RequirePermission>} />
+        <Route path="/loyalty/settings" element={<RequirePermission permission="loyalty.read"><LoyaltySettingsPage /></RequirePermission>} />
+        <Route path="/loyalty/rewards" element={<RequirePermission permission="loyalty.read"><RewardsPage /></RequirePermission>} />
+        <Route path="/loyalty/redeem" element={<RequirePermission permission="coupons.redeem"><RedeemCouponPage /></RequirePermission>} />
+        <Route path="/loyalty/reports" element={<RequirePermission permission="loyalty.reports"><LoyaltyReportsPage /></RequirePermission>} />
+        <Route path="/loyalty/referrals" element={<RequirePermission permission="referrals.read"><ReferralsPage /></RequirePermission>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

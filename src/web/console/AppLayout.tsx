@@ -1,4 +1,9 @@
 import {
+  CrownOutlined,
+  GiftOutlined,
+  ScanOutlined,
+  BarChartOutlined,
+  UsergroupAddOutlined,
   ApartmentOutlined,
   AuditOutlined,
   CalendarOutlined,
@@ -74,6 +79,15 @@ export function AppLayout() {
       if (can('messaging.settings')) children.push({ key: '/messages/settings', icon: <ControlOutlined />, label: t('messaging.nav.settings') });
       list.push({ key: 'messages', icon: <MailOutlined />, label: t('messaging.nav.group'), children });
     }
+    if (can('loyalty.read')) {
+      const children: NonNullable<MenuProps['items']> = [];
+      if (can('coupons.redeem')) children.push({ key: '/loyalty/redeem', icon: <ScanOutlined />, label: t('loyalty.nav.redeem') });
+      children.push({ key: '/loyalty/rewards', icon: <GiftOutlined />, label: t('loyalty.nav.rewards') });
+      if (can('referrals.read')) children.push({ key: '/loyalty/referrals', icon: <UsergroupAddOutlined />, label: t('loyalty.nav.referrals') });
+      if (can('loyalty.reports')) children.push({ key: '/loyalty/reports', icon: <BarChartOutlined />, label: t('loyalty.nav.reports') });
+      children.push({ key: '/loyalty/settings', icon: <ControlOutlined />, label: t('loyalty.nav.settings') });
+      list.push({ key: 'loyalty', icon: <CrownOutlined />, label: t('loyalty.nav.group'), children });
+    }
     if (can('imports.run')) list.push({ key: '/imports', icon: <CloudUploadOutlined />, label: t('nav.imports') });
     if (can('org.manage'))
       list.push({
@@ -147,7 +161,7 @@ export function AppLayout() {
           mode="inline"
           items={items}
           selectedKeys={selected ? [selected] : []}
-          defaultOpenKeys={['tasks', 'messages', 'org']}
+          defaultOpenKeys={['tasks', 'messages', 'loyalty', 'org']}
           onClick={({ key }) => void navigate(key)}
           style={{ borderInlineEnd: 'none' }}
           aria-label={t('shell.mainMenu')}

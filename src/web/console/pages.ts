@@ -18,6 +18,11 @@ export const pages = {
   segmentList: () => import('../segments/segment-list/SegmentListPage'),
   segmentEditor: () => import('../segments/segment-editor/SegmentEditorPage'),
   factSettings: () => import('../segments/fact-settings/FactSettingsPage'),
+  loyaltySettings: () => import('../loyalty/settings/LoyaltySettingsPage'),
+  rewards: () => import('../loyalty/rewards/RewardsPage'),
+  redeemCoupon: () => import('../loyalty/redeem/RedeemCouponPage'),
+  loyaltyReports: () => import('../loyalty/reports/LoyaltyReportsPage'),
+  referrals: () => import('../loyalty/referrals/ReferralsPage'),
 };
 
 /** Loads every page's code once the shell is idle, so the first visit to a page shows data, not a skeleton. */

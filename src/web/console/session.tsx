@@ -38,7 +38,16 @@ export type TPermission =
   | 'segments.read'
   | 'segments.write'
   | 'segments.export'
-  | 'segments.settings';
+  | 'segments.settings'
+  | 'loyalty.read'
+  | 'loyalty.manage'
+  | 'loyalty.adjust'
+  | 'loyalty.reports'
+  | 'coupons.redeem'
+  | 'coupons.void'
+  | 'referrals.read'
+  | 'referrals.write'
+  | 'referrals.settings';
 
 interface Session {
   me: Me;
