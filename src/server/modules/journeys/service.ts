@@ -186,6 +186,7 @@ export function createJourneysService(deps: TJourneysDeps) {
   }
 
   async function getRule(actor: Actor, id: string): Promise<TRule> {
+    assertCan(actor, 'journeys.read');
     const r = await findRule(db, actor, id);
     const [sw, last] = await Promise.all([switchesOf([r.id]), lastRunFigures()]);
     return toRule(r, sw.get(r.id) ?? [], actor.storeId, last.get(r.id) ?? null);
@@ -507,6 +508,7 @@ export function createJourneysService(deps: TJourneysDeps) {
     },
 
     async updateRule(actor: Actor, id: string, input: TRuleUpdate): Promise<TRule> {
+      assertCan(actor, 'journeys.manage');
       const cur = await findRule(db, actor, id);
       assertMayEdit(actor, cur);
       const { version, ...patch } = input;
@@ -549,6 +551,7 @@ export function createJourneysService(deps: TJourneysDeps) {
     },
 
     async deleteRule(actor: Actor, id: string): Promise<void> {
+      assertCan(actor, 'journeys.manage');
       const cur = await findRule(db, actor, id);
       assertMayEdit(actor, cur);
       if (cur.isDefault) throw new BusinessRuleError('default-rule', '默认规则不能删除，可以停用 / A default rule cannot be deleted; switch it off');
