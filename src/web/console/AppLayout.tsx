@@ -10,17 +10,20 @@ import {
   DashboardOutlined,
   DownOutlined,
   FileTextOutlined,
+  HistoryOutlined,
   GlobalOutlined,
   IdcardOutlined,
   LogoutOutlined,
   MailOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
+  NodeIndexOutlined,
   ScheduleOutlined,
   SendOutlined,
   SettingOutlined,
   ShopOutlined,
   TeamOutlined,
+  ThunderboltOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Layout, Menu, Select, Space, Tag, theme, Typography, type MenuProps } from 'antd';
@@ -59,6 +62,16 @@ export function AppLayout() {
     if (can('customers.read')) list.push({ key: '/customers', icon: <TeamOutlined />, label: t('nav.customers') });
     if (can('segments.read')) list.push({ key: '/segments', icon: <ClusterOutlined />, label: t('segments.nav.segments') });
     if (can('segments.settings')) list.push({ key: '/segments/settings', icon: <ControlOutlined />, label: t('segments.nav.settings') });
+    if (can('journeys.read'))
+      list.push({
+        key: 'journeys',
+        icon: <NodeIndexOutlined />,
+        label: t('journeys.nav.group'),
+        children: [
+          { key: '/journeys', icon: <ThunderboltOutlined />, label: t('journeys.nav.rules') },
+          { key: '/journeys/runs', icon: <HistoryOutlined />, label: t('journeys.nav.runs') },
+        ],
+      });
     if (can('appointments.read')) list.push({ key: '/service/appointments', icon: <CalendarOutlined />, label: t('appointments.nav') });
     if (can('tasks.read')) {
       const children: NonNullable<MenuProps['items']> = [{ key: '/tasks', icon: <ScheduleOutlined />, label: t('tasks.nav.mine') }];
