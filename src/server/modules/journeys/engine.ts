@@ -4,15 +4,10 @@
  * stores), the facts, the audience (a segment's compiled rule) and the built-in conditions. Runs evaluate one day;
  * the preview evaluates the next 31 days in the same statement.
  */
-import { sql, type SQL } from "drizzle-orm";
-import {
-  DATE_FIELDS,
-  TRIGGER_EVENTS,
-  type TCondition,
-  type TTrigger,
-} from "../../../contracts/journeys.js";
-import { compileRule, type TCompileContext } from "../segments/compiler.js";
-import type { TSegmentRule } from "../../../contracts/segments.js";
+import { sql, type SQL } from 'drizzle-orm';
+import { DATE_FIELDS, TRIGGER_EVENTS, type TCondition, type TTrigger } from '../../../contracts/journeys.js';
+import { compileRule, type TCompileContext } from '../segments/compiler.js';
+import type { TSegmentRule } from '../../../contracts/segments.js';
 
 /** Events older than this many days past their due day are no longer fired (the daily run catches up a missed day or two). */
 export const EVENT_GRACE_DAYS = 3;
@@ -34,10 +29,8 @@ export interface TCandidateOptions {
 }
 
 const d = (s: string) => sql`${s}::date`;
-const localDay = (col: SQL, tz: string) =>
-  sql`(${col} at time zone ${tz})::date`;
-const midnight = (day: SQL, tz: string) =>
-  sql`((${day})::timestamp at time zone ${tz})`;
+const localDay = (col: SQL, tz: string) => sql`(${col} at time zone ${tz})::date`;
+const midnight = (day: SQL, tz: string) => sql`((${day})::timestamp at time zone ${tz})`;
 
 function fieldLabel(field: string): string {
   const f = DATE_FIELDS.find((x) => x.key === field);
@@ -49,35 +42,35 @@ function triggerSql(t: TTrigger, o: TCandidateOptions): SQL {
   const from = d(o.from);
   const to = d(o.to);
   const tz = o.timeZone;
-  if (t.kind === "daily") {
+  if (t.kind === 'daily') {
     // Facts do not predict the future: the audience of today fires today; later days only show new members once they join.
     const period =
-      t.period === "once"
+      t.period === 'once'
         ? sql`'once'`
-        : t.period === "year"
+        : t.period === 'year'
           ? sql`to_char(${from}, 'YYYY')`
-          : t.period === "quarter"
+          : t.period === 'quarter'
             ? sql`to_char(${from}, 'YYYY-"Q"Q')`
-            : t.period === "month"
+            : t.period === 'month'
               ? sql`to_char(${from}, 'YYYY-MM')`
               : sql`to_char(${from}, 'IYYY-"W"IW')`;
-    if (t.scope === "vehicle") {
+    if (t.scope === 'vehicle') {
       return sql`select ${from} as day, v.customer_id, v.id as vehicle_id, ${from} as occ,
-          'daily:' || ${period} || ':' || v.id as key, ${"每日评估 / Daily"}::text as reason
+          'daily:' || ${period} || ':' || v.id as key, ${'每日评估 / Daily'}::text as reason
         from vehicles v where v.status = 'in_use'`;
     }
     return sql`select ${from} as day, f.customer_id, null::uuid as vehicle_id, ${from} as occ,
-        'daily:' || ${period} || ':' || f.customer_id as key, ${"每日评估 / Daily"}::text as reason
+        'daily:' || ${period} || ':' || f.customer_id as key, ${'每日评估 / Daily'}::text as reason
       from customer_facts f`;
   }
-  if (t.kind === "annual_date") {
-    const mmdd = `${String(t.month).padStart(2, "0")}-${String(t.day).padStart(2, "0")}`;
+  if (t.kind === 'annual_date') {
+    const mmdd = `${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
     return sql`select g.d as day, f.customer_id, null::uuid as vehicle_id, g.d as occ,
         'annual:' || to_char(g.d, 'YYYY') || ':' || f.customer_id as key, ${`每年 ${mmdd} / Every year on ${mmdd}`}::text as reason
       from (select gs::date as d from generate_series(${from}, ${to}, interval '1 day') gs where to_char(gs, 'MM-DD') = ${mmdd}) g
       cross join customer_facts f`;
   }
-  if (t.kind === "event") {
+  if (t.kind === 'event') {
     const label = TRIGGER_EVENTS.find((e) => e.key === t.eventType);
     const delay = t.delayDays;
     const created = localDay(sql`e.created_at`, tz);
@@ -97,16 +90,12 @@ function triggerSql(t: TTrigger, o: TCandidateOptions): SQL {
   const hi = sql`(${to} - ${k}::int)`;
   const label = fieldLabel(t.field);
   const reason = (occ: SQL) => sql`${label}::text || ' ' || ${occ}::text`;
-  const vehicleRows = (
-    col: SQL,
-    keyPrefix: string,
-    extra: SQL = sql`true`,
-  ) => sql`
+  const vehicleRows = (col: SQL, keyPrefix: string, extra: SQL = sql`true`) => sql`
     select ${col} + ${k}::int as day, v.customer_id, v.id as vehicle_id, ${col} as occ,
       ${keyPrefix} || ':' || v.id || ':' || ${col}::text as key, ${reason(col)} as reason
     from vehicles v where v.status = 'in_use' and ${col} between ${lo} and ${hi} and ${extra}`;
   switch (t.field) {
-    case "customer.birthday": {
+    case 'customer.birthday': {
       // The occurrence is this year's birthday (29 Feb falls on 28 Feb in common years).
       return sql`select g.d + ${k}::int as day, c.id as customer_id, null::uuid as vehicle_id, g.d as occ,
           'birthday:' || to_char(g.d, 'YYYY') || ':' || c.id as key, ${reason(sql`to_char(g.d, 'MM-DD')`)} as reason
@@ -115,29 +104,29 @@ function triggerSql(t: TTrigger, o: TCandidateOptions): SQL {
           to_char(c.birthday, 'MM-DD') = to_char(g.d, 'MM-DD')
           or (to_char(c.birthday, 'MM-DD') = '02-29' and to_char(g.d, 'MM-DD') = '02-28' and to_char(g.d + 1, 'MM-DD') = '03-01'))`;
     }
-    case "customer.last_visit": {
+    case 'customer.last_visit': {
       const occ = localDay(sql`f.last_visit_at`, tz);
       return sql`select ${occ} + ${k}::int as day, f.customer_id, null::uuid as vehicle_id, ${occ} as occ,
           'last_visit:' || ${occ}::text || ':' || f.customer_id as key, ${reason(occ)} as reason
         from customer_facts f
         where f.last_visit_at >= ${midnight(lo, tz)} and f.last_visit_at < ${midnight(sql`${hi} + 1`, tz)}`;
     }
-    case "vehicle.delivery_date":
-      return vehicleRows(sql`v.delivery_date`, "delivery");
-    case "vehicle.insurance_expiry":
-      return vehicleRows(sql`v.insurance_expiry`, "insurance");
-    case "vehicle.warranty_end":
-      return vehicleRows(sql`v.warranty_end`, "warranty");
-    case "vehicle.next_maintenance_due":
-    case "vehicle.first_service_due": {
-      const first = t.field === "vehicle.first_service_due";
+    case 'vehicle.delivery_date':
+      return vehicleRows(sql`v.delivery_date`, 'delivery');
+    case 'vehicle.insurance_expiry':
+      return vehicleRows(sql`v.insurance_expiry`, 'insurance');
+    case 'vehicle.warranty_end':
+      return vehicleRows(sql`v.warranty_end`, 'warranty');
+    case 'vehicle.next_maintenance_due':
+    case 'vehicle.first_service_due': {
+      const first = t.field === 'vehicle.first_service_due';
       return sql`select vf.next_maintenance_due_date + ${k}::int as day, vf.customer_id, vf.vehicle_id, vf.next_maintenance_due_date as occ,
-          ${first ? "first_service" : "maintenance"} || ':' || vf.vehicle_id || ':' || vf.next_maintenance_due_date::text as key,
+          ${first ? 'first_service' : 'maintenance'} || ':' || vf.vehicle_id || ':' || vf.next_maintenance_due_date::text as key,
           ${reason(sql`vf.next_maintenance_due_date`)} as reason
         from vehicle_facts vf
         where vf.first_service_done = ${!first} and vf.next_maintenance_due_date between ${lo} and ${hi}`;
     }
-    case "vehicle.first_service_date": {
+    case 'vehicle.first_service_date': {
       const occ = localDay(sql`r.opened_at`, tz);
       return sql`select ${occ} + ${k}::int as day, r.customer_id, r.vehicle_id, ${occ} as occ,
           'first_service_done:' || r.vehicle_id || ':' || ${occ}::text as key, ${reason(occ)} as reason
@@ -149,19 +138,19 @@ function triggerSql(t: TTrigger, o: TCandidateOptions): SQL {
 
 function conditionSql(c: TCondition, t: TTrigger, tz: string): SQL {
   switch (c.kind) {
-    case "not_visited_since":
+    case 'not_visited_since':
       return sql`(f.last_visit_at is null or f.last_visit_at < ${midnight(sql`b.occ + 1`, tz)})`;
-    case "no_booking":
+    case 'no_booking':
       return sql`not exists (select 1 from appointments ap where ap.customer_id = b.customer_id and ap.status = 'booked' and ap.slot_start >= now())`;
-    case "mileage_over":
+    case 'mileage_over':
       return sql`exists (select 1 from vehicle_facts vf2 where vf2.customer_id = b.customer_id and (b.vehicle_id is null or vf2.vehicle_id = b.vehicle_id)
         and vf2.estimated_mileage_km >= ${c.km ?? 40_000})`;
-    case "trade_in_candidate":
+    case 'trade_in_candidate':
       return sql`f.trade_in_candidate`;
-    case "owners":
+    case 'owners':
       return sql`f.vehicle_count > 0`;
-    case "ro_fault_codes":
-      return t.kind === "event"
+    case 'ro_fault_codes':
+      return t.kind === 'event'
         ? sql`exists (select 1 from repair_orders r2 where b.payload->>'roId' ~ '^[0-9a-f-]{36}$' and r2.id = (b.payload->>'roId')::uuid and cardinality(r2.fault_codes) > 0)`
         : sql`exists (select 1 from repair_orders r2 where r2.customer_id = b.customer_id and cardinality(r2.fault_codes) > 0 and r2.opened_at >= ${midnight(sql`b.day - 7`, tz)})`;
   }
@@ -175,11 +164,8 @@ export function candidatesSql(t: TTrigger, o: TCandidateOptions): SQL {
   const conds: SQL[] = [sql`c.status = 'active'`, o.storeFilter];
   if (o.audience) conds.push(compileRule(o.audience.rule, o.audience.ctx));
   for (const c of o.conditions) conds.push(conditionSql(c, t, o.timeZone));
-  if (o.customerIds)
-    conds.push(
-      sql`b.customer_id = any(${`{${o.customerIds.join(",")}}`}::uuid[])`,
-    );
-  const km = o.conditions.find((c) => c.kind === "mileage_over")?.km;
+  if (o.customerIds) conds.push(sql`b.customer_id = any(${`{${o.customerIds.join(',')}}`}::uuid[])`);
+  const km = o.conditions.find((c) => c.kind === 'mileage_over')?.km;
   const key = km ? sql`b.key || ':' || ${String(km)}` : sql`b.key`;
   return sql`select b.day::date as day, b.customer_id, b.vehicle_id, c.store_id, ${key} as firing_key,
       ${o.ruleCode}::text || ' · ' || b.reason as reason

@@ -1,7 +1,7 @@
-import { z } from "zod";
-import { ZDate } from "../../../contracts/common.js";
-import type { AppContext } from "../../context.js";
-import { defineJob, type JobDefinition } from "../../platform/jobs.js";
+import { z } from 'zod';
+import { ZDate } from '../../../contracts/common.js';
+import type { AppContext } from '../../context.js';
+import { defineJob, type JobDefinition } from '../../platform/jobs.js';
 
 export const ZDailyRunJob = z.object({ asOf: ZDate.optional() });
 
@@ -11,18 +11,14 @@ export const ZDailyRunJob = z.object({ asOf: ZDate.optional() });
  */
 export const dailyRunJob = (ctx: AppContext) =>
   defineJob({
-    id: "journeys.daily",
+    id: 'journeys.daily',
     payload: ZDailyRunJob,
-    cron: "0 6 * * *",
+    cron: '0 6 * * *',
     retryLimit: 2,
     retryDelaySeconds: 300,
     expireInMinutes: 120,
     handler: async (data) => {
-      await ctx.services.journeys.run({
-        kind: "daily",
-        asOf: data.asOf,
-        refreshFacts: true,
-      });
+      await ctx.services.journeys.run({ kind: 'daily', asOf: data.asOf, refreshFacts: true });
     },
   });
 
@@ -32,9 +28,9 @@ export const dailyRunJob = (ctx: AppContext) =>
  */
 export const incrementalRunJob = (ctx: AppContext) =>
   defineJob({
-    id: "journeys.incremental",
+    id: 'journeys.incremental',
     payload: z.object({}).passthrough(),
-    cron: "* * * * *",
+    cron: '* * * * *',
     retryLimit: 3,
     retryDelaySeconds: 30,
     expireInMinutes: 30,

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import {
   CONDITIONS,
   DATE_FIELDS,
@@ -12,42 +12,24 @@ import {
   type TRuleReport,
   type TRuleUpdate,
   type TRun,
-} from "../../../contracts/journeys.js";
-import { ROLES } from "../../../contracts/common.js";
-import type { TSegmentRule } from "../../../contracts/segments.js";
-import type { TConfig } from "../../config.js";
-import { newId } from "../../db/columns.js";
-import type { TDb, TDbOrTx } from "../../db/index.js";
-import type { Clock } from "../../platform/clock.js";
-import {
-  BusinessRuleError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationError,
-} from "../../platform/errors.js";
-import {
-  assertCan,
-  assertStoreAccess,
-  isGroupWide,
-  storeScope,
-  SYSTEM_ACTOR,
-  type Actor,
-} from "../../platform/rbac.js";
-import { recordAudit } from "../audit/service.js";
-import { uuidv7Sql } from "../messaging/gate.js";
-import { FACT_EVENT_TYPES, parseRule } from "../segments/service.js";
-import { addDays, localDate } from "../segments/rules.js";
-import { segments } from "../segments/schema.js";
-import type { TActionRegistry } from "./actions.js";
-import { DEFAULT_RULES } from "./defaults.js";
-import { candidatesSql, EVENT_GRACE_DAYS } from "./engine.js";
-import {
-  journeyEventReceipts,
-  journeyRules,
-  journeyRuns,
-  journeyRuleStores,
-} from "./schema.js";
+} from '../../../contracts/journeys.js';
+import { ROLES } from '../../../contracts/common.js';
+import type { TSegmentRule } from '../../../contracts/segments.js';
+import type { TConfig } from '../../config.js';
+import { newId } from '../../db/columns.js';
+import type { TDb, TDbOrTx } from '../../db/index.js';
+import type { Clock } from '../../platform/clock.js';
+import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { assertCan, assertStoreAccess, isGroupWide, storeScope, SYSTEM_ACTOR, type Actor } from '../../platform/rbac.js';
+import { recordAudit } from '../audit/service.js';
+import { uuidv7Sql } from '../messaging/gate.js';
+import { FACT_EVENT_TYPES, parseRule } from '../segments/service.js';
+import { addDays, localDate } from '../segments/rules.js';
+import { segments } from '../segments/schema.js';
+import type { TActionRegistry } from './actions.js';
+import { DEFAULT_RULES } from './defaults.js';
+import { candidatesSql, EVENT_GRACE_DAYS } from './engine.js';
+import { journeyEventReceipts, journeyRules, journeyRuns, journeyRuleStores } from './schema.js';
 
 type TRuleRow = typeof journeyRules.$inferSelect;
 type TRunRow = typeof journeyRuns.$inferSelect;
@@ -58,37 +40,24 @@ export interface TJourneysDeps {
   config: TConfig;
   actions: TActionRegistry;
   /** Recomputes facts before the daily run and for changed customers before the incremental one. */
-  segments: {
-    refreshAll(asOf?: string): Promise<unknown>;
-    refreshChanged(): Promise<unknown>;
-  };
+  segments: { refreshAll(asOf?: string): Promise<unknown>; refreshChanged(): Promise<unknown> };
 }
 
 export interface TRunOptions {
-  kind: "daily" | "incremental" | "manual";
+  kind: 'daily' | 'incremental' | 'manual';
   asOf?: string;
   ruleId?: string;
   storeId?: string;
   customerIds?: string[] | null;
   startedBy?: string | null;
-  onProgress?: (p: {
-    done: number;
-    total: number;
-    current: string | null;
-    report: TRuleReport | null;
-  }) => void;
+  onProgress?: (p: { done: number; total: number; current: string | null; report: TRuleReport | null }) => void;
   /** Refresh facts first (the daily run). */
   refreshFacts?: boolean;
 }
 
 const SAMPLE_SIZE = 20;
 const EVENT_LOOKBACK_MS = 3 * 86_400_000;
-const JOURNEY_EVENT_TYPES = [
-  ...new Set<string>([
-    ...TRIGGER_EVENTS.map((e) => e.key),
-    ...FACT_EVENT_TYPES,
-  ]),
-];
+const JOURNEY_EVENT_TYPES = [...new Set<string>([...TRIGGER_EVENTS.map((e) => e.key), ...FACT_EVENT_TYPES])];
 
 function toRun(r: TRunRow): TRun {
   return {
@@ -102,9 +71,7 @@ function toRun(r: TRunRow): TRun {
     report: r.report,
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
-    durationMs: r.finishedAt
-      ? r.finishedAt.getTime() - r.startedAt.getTime()
-      : null,
+    durationMs: r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null,
     error: r.error,
   };
 }
@@ -116,7 +83,7 @@ function toRun(r: TRunRow): TRun {
  */
 export function createJourneysService(deps: TJourneysDeps) {
   const { db, clock, config, actions } = deps;
-  const timeZone = config.BAOKE_TIMEZONE ?? "Asia/Shanghai";
+  const timeZone = config.BAOKE_TIMEZONE ?? 'Asia/Shanghai';
   const today = () => localDate(clock.now(), timeZone);
   let defaultsEnsured = false;
 
@@ -153,67 +120,31 @@ export function createJourneysService(deps: TJourneysDeps) {
   };
 
   async function switchesOf(ruleIds: string[]) {
-    if (ruleIds.length === 0)
-      return new Map<string, { storeId: string; enabled: boolean }[]>();
+    if (ruleIds.length === 0) return new Map<string, { storeId: string; enabled: boolean }[]>();
     const rows = await db
       .select()
       .from(journeyRuleStores)
-      .where(
-        sql`${journeyRuleStores.ruleId} = any(${`{${ruleIds.join(",")}}`}::uuid[])`,
-      );
+      .where(sql`${journeyRuleStores.ruleId} = any(${`{${ruleIds.join(',')}}`}::uuid[])`);
     const m = new Map<string, { storeId: string; enabled: boolean }[]>();
-    for (const r of rows)
-      m.set(r.ruleId, [
-        ...(m.get(r.ruleId) ?? []),
-        { storeId: r.storeId, enabled: r.enabled },
-      ]);
+    for (const r of rows) m.set(r.ruleId, [...(m.get(r.ruleId) ?? []), { storeId: r.storeId, enabled: r.enabled }]);
     return m;
   }
 
-  async function lastRunFigures(): Promise<Map<string, TRule["lastRun"]>> {
-    const runs = await db
-      .select()
-      .from(journeyRuns)
-      .where(sql`${journeyRuns.kind} <> 'incremental'`)
-      .orderBy(desc(journeyRuns.startedAt))
-      .limit(30);
-    const m = new Map<string, TRule["lastRun"]>();
+  async function lastRunFigures(): Promise<Map<string, TRule['lastRun']>> {
+    const runs = await db.select().from(journeyRuns).where(sql`${journeyRuns.kind} <> 'incremental'`).orderBy(desc(journeyRuns.startedAt)).limit(30);
+    const m = new Map<string, TRule['lastRun']>();
     for (const run of runs) {
-      const agg = new Map<
-        string,
-        {
-          evaluated: number;
-          fired: number;
-          suppressed: number;
-          error: string | null;
-        }
-      >();
+      const agg = new Map<string, { evaluated: number; fired: number; suppressed: number; error: string | null }>();
       for (const r of run.report) {
-        const a = agg.get(r.ruleId) ?? {
-          evaluated: 0,
-          fired: 0,
-          suppressed: 0,
-          error: null,
-        };
-        agg.set(r.ruleId, {
-          evaluated: a.evaluated + r.evaluated,
-          fired: a.fired + r.fired,
-          suppressed: a.suppressed + r.suppressed,
-          error: a.error ?? r.error,
-        });
+        const a = agg.get(r.ruleId) ?? { evaluated: 0, fired: 0, suppressed: 0, error: null };
+        agg.set(r.ruleId, { evaluated: a.evaluated + r.evaluated, fired: a.fired + r.fired, suppressed: a.suppressed + r.suppressed, error: a.error ?? r.error });
       }
-      for (const [id, a] of agg)
-        if (!m.has(id)) m.set(id, { runId: run.id, at: run.startedAt, ...a });
+      for (const [id, a] of agg) if (!m.has(id)) m.set(id, { runId: run.id, at: run.startedAt, ...a });
     }
     return m;
   }
 
-  function toRule(
-    r: TRuleRow,
-    switches: { storeId: string; enabled: boolean }[],
-    here: string | null,
-    last: TRule["lastRun"],
-  ): TRule {
+  function toRule(r: TRuleRow, switches: { storeId: string; enabled: boolean }[], here: string | null, last: TRule['lastRun']): TRule {
     const own = here ? switches.find((s) => s.storeId === here) : undefined;
     return {
       id: r.id,
@@ -239,63 +170,41 @@ export function createJourneysService(deps: TJourneysDeps) {
   }
 
   /** A rule the actor may see: the group's, or their store's (another store's answers 404). */
-  async function findRule(
-    exec: TDbOrTx,
-    actor: Actor,
-    id: string,
-  ): Promise<TRuleRow> {
+  async function findRule(exec: TDbOrTx, actor: Actor, id: string): Promise<TRuleRow> {
     const [r] = await exec
       .select()
       .from(journeyRules)
       .where(and(eq(journeyRules.id, id), isNull(journeyRules.deletedAt)));
-    if (!r || (r.storeId && !isGroupWide(actor) && r.storeId !== actor.storeId))
-      throw new NotFoundError("规则");
+    if (!r || (r.storeId && !isGroupWide(actor) && r.storeId !== actor.storeId)) throw new NotFoundError('规则');
     return r;
   }
 
   /** Group rules are the group admin's to edit; a store's rules its managing roles'. */
-  function assertMayEdit(actor: Actor, r: Pick<TRuleRow, "storeId">) {
-    assertCan(actor, "journeys.manage");
-    if (!r.storeId && !isGroupWide(actor))
-      throw new ForbiddenError(
-        "集团规则仅集团管理员可修改，门店可开关或复制 / Only group admins edit group rules; stores switch them",
-      );
+  function assertMayEdit(actor: Actor, r: Pick<TRuleRow, 'storeId'>) {
+    assertCan(actor, 'journeys.manage');
+    if (!r.storeId && !isGroupWide(actor)) throw new ForbiddenError('集团规则仅集团管理员可修改，门店可开关或复制 / Only group admins edit group rules; stores switch them');
   }
 
   async function getRule(actor: Actor, id: string): Promise<TRule> {
-    assertCan(actor, "journeys.read");
+    assertCan(actor, 'journeys.read');
     const r = await findRule(db, actor, id);
-    const [sw, last] = await Promise.all([
-      switchesOf([r.id]),
-      lastRunFigures(),
-    ]);
+    const [sw, last] = await Promise.all([switchesOf([r.id]), lastRunFigures()]);
     return toRule(r, sw.get(r.id) ?? [], actor.storeId, last.get(r.id) ?? null);
   }
 
   /** Validates a draft's parts beyond the schema: the actions' params by their registry kind, the audience rule, the segment. */
-  async function checkDraft(
-    exec: TDbOrTx,
-    actor: Actor,
-    d: Partial<TRuleDraft>,
-  ) {
+  async function checkDraft(exec: TDbOrTx, actor: Actor, d: Partial<TRuleDraft>) {
     if (d.actions) d.actions = actions.parse(d.actions);
-    if (d.audience && "rule" in d.audience)
-      d.audience = { rule: parseRule(d.audience.rule, "audience.rule") };
-    if (d.audience && "segmentId" in d.audience)
-      await segmentRule(exec, actor, d.audience.segmentId);
+    if (d.audience && 'rule' in d.audience) d.audience = { rule: parseRule(d.audience.rule, 'audience.rule') };
+    if (d.audience && 'segmentId' in d.audience) await segmentRule(exec, actor, d.audience.segmentId);
   }
 
-  async function segmentRule(
-    exec: TDbOrTx,
-    actor: Actor,
-    id: string,
-  ): Promise<{ rule: TSegmentRule; storeId: string | null }> {
+  async function segmentRule(exec: TDbOrTx, actor: Actor, id: string): Promise<{ rule: TSegmentRule; storeId: string | null }> {
     const [s] = await exec
       .select({ rule: segments.rule, storeId: segments.storeId })
       .from(segments)
       .where(and(eq(segments.id, id), isNull(segments.archivedAt)));
-    if (!s || (s.storeId && !isGroupWide(actor) && s.storeId !== actor.storeId))
-      throw new NotFoundError("客群");
+    if (!s || (s.storeId && !isGroupWide(actor) && s.storeId !== actor.storeId)) throw new NotFoundError('客群');
     return { rule: parseRule(s.rule), storeId: s.storeId };
   }
 
@@ -303,54 +212,29 @@ export function createJourneysService(deps: TJourneysDeps) {
   // Evaluation
   // -------------------------------------------------------------------------------------------------------------
 
-  type TEvalRule = Pick<
-    TRuleRow,
-    "trigger" | "audience" | "conditions" | "nameZh" | "storeId"
-  > & { id: string | null; enabled: boolean };
+  type TEvalRule = Pick<TRuleRow, 'trigger' | 'audience' | 'conditions' | 'nameZh' | 'storeId'> & { id: string | null; enabled: boolean };
 
   /** Which stores a rule runs for: a store rule its store; a group rule every store whose switch (or the default) is on. */
-  function storeFilterOf(
-    r: TEvalRule,
-    onlyStore: string | null,
-    forPreview: boolean,
-  ): SQL {
+  function storeFilterOf(r: TEvalRule, onlyStore: string | null, forPreview: boolean): SQL {
     const parts: SQL[] = [];
     if (r.storeId) parts.push(sql`c.store_id = ${r.storeId}`);
     else if (!forPreview && r.id)
-      parts.push(
-        sql`c.store_id in (select s.id from stores s left join journey_rule_stores rs on rs.rule_id = ${r.id} and rs.store_id = s.id where coalesce(rs.enabled, ${r.enabled}))`,
-      );
+      parts.push(sql`c.store_id in (select s.id from stores s left join journey_rule_stores rs on rs.rule_id = ${r.id} and rs.store_id = s.id where coalesce(rs.enabled, ${r.enabled}))`);
     if (onlyStore) parts.push(sql`c.store_id = ${onlyStore}`);
     return parts.length ? sql.join(parts, sql` and `) : sql`true`;
   }
 
-  async function candidates(
-    actor: Actor,
-    r: TEvalRule,
-    o: {
-      from: string;
-      to: string;
-      onlyStore: string | null;
-      preview: boolean;
-      customerIds?: string[] | null;
-    },
-  ): Promise<SQL> {
-    let audience: {
-      rule: TSegmentRule;
-      ctx: { today: string; timeZone: string };
-    } | null = null;
+  async function candidates(actor: Actor, r: TEvalRule, o: { from: string; to: string; onlyStore: string | null; preview: boolean; customerIds?: string[] | null }): Promise<SQL> {
+    let audience: { rule: TSegmentRule; ctx: { today: string; timeZone: string } } | null = null;
     let storeFilter = storeFilterOf(r, o.onlyStore, o.preview);
     if (r.audience) {
-      if ("segmentId" in r.audience) {
+      if ('segmentId' in r.audience) {
         const s = await segmentRule(db, actor, r.audience.segmentId);
         audience = { rule: s.rule, ctx: { today: o.from, timeZone } };
-        if (s.storeId)
-          storeFilter = sql`${storeFilter} and c.store_id = ${s.storeId}`;
-      } else
-        audience = { rule: r.audience.rule, ctx: { today: o.from, timeZone } };
+        if (s.storeId) storeFilter = sql`${storeFilter} and c.store_id = ${s.storeId}`;
+      } else audience = { rule: r.audience.rule, ctx: { today: o.from, timeZone } };
     }
-    if (o.preview)
-      storeFilter = sql`${storeFilter} and ${storeScope(actor, sql`c.store_id`)}`;
+    if (o.preview) storeFilter = sql`${storeFilter} and ${storeScope(actor, sql`c.store_id`)}`;
     return candidatesSql(r.trigger, {
       from: o.from,
       to: o.to,
@@ -368,36 +252,11 @@ export function createJourneysService(deps: TJourneysDeps) {
    * Runs one rule for one day in one transaction: inserts the new firings (a key that exists is skipped, so a second
    * worker or a re-run inserts nothing) and lets each action consume exactly those rows.
    */
-  async function runRule(
-    r: TRuleRow,
-    o: {
-      asOf: string;
-      runId: string | null;
-      onlyStore: string | null;
-      customerIds?: string[] | null;
-    },
-  ): Promise<TRuleReport> {
+  async function runRule(r: TRuleRow, o: { asOf: string; runId: string | null; onlyStore: string | null; customerIds?: string[] | null }): Promise<TRuleReport> {
     const t0 = Date.now();
-    const base: TRuleReport = {
-      ruleId: r.id,
-      code: r.code,
-      name: r.nameZh,
-      storeId: r.storeId,
-      evaluated: 0,
-      fired: 0,
-      suppressed: 0,
-      actions: {},
-      durationMs: 0,
-      error: null,
-    };
+    const base: TRuleReport = { ruleId: r.id, code: r.code, name: r.nameZh, storeId: r.storeId, evaluated: 0, fired: 0, suppressed: 0, actions: {}, durationMs: 0, error: null };
     try {
-      const cand = await candidates(SYSTEM_ACTOR, r, {
-        from: o.asOf,
-        to: o.asOf,
-        onlyStore: o.onlyStore,
-        preview: false,
-        customerIds: o.customerIds,
-      });
+      const cand = await candidates(SYSTEM_ACTOR, r, { from: o.asOf, to: o.asOf, onlyStore: o.onlyStore, preview: false, customerIds: o.customerIds });
       await db.transaction(async (tx) => {
         const batchId = newId();
         const now = clock.now();
@@ -418,14 +277,7 @@ export function createJourneysService(deps: TJourneysDeps) {
         for (const [i, spec] of r.actions.entries()) {
           const audience = sql`select jf.customer_id, jf.vehicle_id, 'j:' || jf.id || ':' || ${String(i)} as firing_key, null::timestamptz as due_at, null::jsonb as vars
             from journey_firings jf where jf.batch_id = ${batchId}::uuid`;
-          const out = await actions.execute(tx, spec, {
-            audience,
-            rule: { id: r.id, code: r.code, nameZh: r.nameZh },
-            runId: o.runId,
-            asOf: o.asOf,
-            now,
-            fired: base.fired,
-          });
+          const out = await actions.execute(tx, spec, { audience, rule: { id: r.id, code: r.code, nameZh: r.nameZh }, runId: o.runId, asOf: o.asOf, now, fired: base.fired });
           base.actions[spec.kind] = (base.actions[spec.kind] ?? 0) + out.done;
           base.suppressed = Math.max(base.suppressed, out.suppressed);
         }
@@ -434,29 +286,18 @@ export function createJourneysService(deps: TJourneysDeps) {
       base.fired = 0;
       base.suppressed = 0;
       base.actions = {};
-      base.error =
-        err instanceof Error ? err.message.slice(0, 500) : String(err);
+      base.error = err instanceof Error ? err.message.slice(0, 500) : String(err);
     }
     base.durationMs = Date.now() - t0;
     return base;
   }
 
   /** The rules a run covers: enabled somewhere (the rule itself or a store's switch), not deleted. */
-  async function runnableRules(o: {
-    ruleId?: string;
-    storeId?: string;
-    eventOnly?: boolean;
-  }): Promise<TRuleRow[]> {
+  async function runnableRules(o: { ruleId?: string; storeId?: string; eventOnly?: boolean }): Promise<TRuleRow[]> {
     const conds: SQL[] = [isNull(journeyRules.deletedAt)];
     if (o.ruleId) conds.push(eq(journeyRules.id, o.ruleId));
-    else
-      conds.push(
-        sql`(${journeyRules.enabled} or exists (select 1 from journey_rule_stores rs where rs.rule_id = ${journeyRules.id} and rs.enabled))`,
-      );
-    if (o.storeId)
-      conds.push(
-        sql`(${journeyRules.storeId} is null or ${journeyRules.storeId} = ${o.storeId})`,
-      );
+    else conds.push(sql`(${journeyRules.enabled} or exists (select 1 from journey_rule_stores rs where rs.rule_id = ${journeyRules.id} and rs.enabled))`);
+    if (o.storeId) conds.push(sql`(${journeyRules.storeId} is null or ${journeyRules.storeId} = ${o.storeId})`);
     return db
       .select()
       .from(journeyRules)
@@ -464,92 +305,45 @@ export function createJourneysService(deps: TJourneysDeps) {
       .orderBy(journeyRules.code, journeyRules.id);
   }
 
-  async function executeRun(
-    runId: string,
-    o: TRunOptions & { asOf: string },
-  ): Promise<TRun> {
+  async function executeRun(runId: string, o: TRunOptions & { asOf: string }): Promise<TRun> {
     try {
       if (o.refreshFacts) await deps.segments.refreshAll(o.asOf);
-      const rules = await runnableRules({
-        ruleId: o.ruleId,
-        storeId: o.storeId,
-      });
+      const rules = await runnableRules({ ruleId: o.ruleId, storeId: o.storeId });
       const report: TRuleReport[] = [];
-      await db
-        .update(journeyRuns)
-        .set({
-          progress: {
-            done: 0,
-            total: rules.length,
-            current: rules[0]?.code ?? null,
-          },
-        })
-        .where(eq(journeyRuns.id, runId));
+      await db.update(journeyRuns).set({ progress: { done: 0, total: rules.length, current: rules[0]?.code ?? null } }).where(eq(journeyRuns.id, runId));
       for (const [i, r] of rules.entries()) {
-        const rep = await runRule(r, {
-          asOf: o.asOf,
-          runId,
-          onlyStore: o.storeId ?? null,
-          customerIds: o.customerIds,
-        });
+        const rep = await runRule(r, { asOf: o.asOf, runId, onlyStore: o.storeId ?? null, customerIds: o.customerIds });
         report.push(rep);
-        const progress = {
-          done: i + 1,
-          total: rules.length,
-          current: rules[i + 1]?.code ?? null,
-        };
+        const progress = { done: i + 1, total: rules.length, current: rules[i + 1]?.code ?? null };
         await db
           .update(journeyRuns)
-          .set({
-            progress,
-            report: sql`${journeyRuns.report} || ${JSON.stringify([rep])}::jsonb`,
-          })
+          .set({ progress, report: sql`${journeyRuns.report} || ${JSON.stringify([rep])}::jsonb` })
           .where(eq(journeyRuns.id, runId));
         o.onProgress?.({ ...progress, report: rep });
       }
       const failed = report.filter((r) => r.error).length;
       const [row] = await db
         .update(journeyRuns)
-        .set({
-          status: "succeeded",
-          finishedAt: clock.now(),
-          error: failed
-            ? `${failed} 条规则出错 / ${failed} rule(s) failed`
-            : null,
-        })
+        .set({ status: 'succeeded', finishedAt: clock.now(), error: failed ? `${failed} 条规则出错 / ${failed} rule(s) failed` : null })
         .where(eq(journeyRuns.id, runId))
         .returning();
       return toRun(row!);
     } catch (err) {
       const [row] = await db
         .update(journeyRuns)
-        .set({
-          status: "failed",
-          finishedAt: clock.now(),
-          error: err instanceof Error ? err.message.slice(0, 500) : String(err),
-        })
+        .set({ status: 'failed', finishedAt: clock.now(), error: err instanceof Error ? err.message.slice(0, 500) : String(err) })
         .where(eq(journeyRuns.id, runId))
         .returning();
       return toRun(row!);
     }
   }
 
-  async function createRun(
-    o: TRunOptions,
-  ): Promise<{ row: TRunRow; asOf: string }> {
+  async function createRun(o: TRunOptions): Promise<{ row: TRunRow; asOf: string }> {
     await ensureOnce();
     const asOf = o.asOf ?? today();
     const [row] = await db
       .insert(journeyRuns)
-      .values({
-        kind: o.kind,
-        asOf,
-        status: "running",
-        storeId: o.storeId ?? null,
-        ruleId: o.ruleId ?? null,
-        startedAt: clock.now(),
-        startedBy: o.startedBy ?? null,
-      })
+      .values({ kind: o.kind, asOf, status: 'running', storeId: o.storeId ?? null, ruleId: o.ruleId ?? null, startedAt: clock.now(), startedBy: o.startedBy ?? null })
       .returning();
     return { row: row!, asOf };
   }
@@ -565,9 +359,7 @@ export function createJourneysService(deps: TJourneysDeps) {
    * those customers up to date, runs every enabled rule for them (event rules fire on their events), and records
    * the receipts. Idempotent like a re-run: the firing keys decide.
    */
-  async function incremental(
-    opts: { limit?: number } = {},
-  ): Promise<{ events: number; customers: number; run: TRun | null }> {
+  async function incremental(opts: { limit?: number } = {}): Promise<{ events: number; customers: number; run: TRun | null }> {
     const now = clock.now();
     const since = new Date(now.getTime() - EVENT_LOOKBACK_MS);
     const events = (
@@ -581,24 +373,14 @@ export function createJourneysService(deps: TJourneysDeps) {
         order by e.created_at limit ${opts.limit ?? 10_000}`)
     ).rows;
     if (events.length === 0) return { events: 0, customers: 0, run: null };
-    const ids = [
-      ...new Set(
-        events.map((e) => e.customer_id).filter((x): x is string => !!x),
-      ),
-    ];
+    const ids = [...new Set(events.map((e) => e.customer_id).filter((x): x is string => !!x))];
     await deps.segments.refreshChanged();
-    const r = ids.length
-      ? await run({ kind: "incremental", customerIds: ids })
-      : null;
+    const r = ids.length ? await run({ kind: 'incremental', customerIds: ids }) : null;
     await db
       .insert(journeyEventReceipts)
       .values(events.map((e) => ({ eventId: e.id, processedAt: now })))
       .onConflictDoNothing();
-    await db
-      .delete(journeyEventReceipts)
-      .where(
-        sql`${journeyEventReceipts.processedAt} < ${new Date(now.getTime() - 2 * EVENT_LOOKBACK_MS)}`,
-      );
+    await db.delete(journeyEventReceipts).where(sql`${journeyEventReceipts.processedAt} < ${new Date(now.getTime() - 2 * EVENT_LOOKBACK_MS)}`);
     return { events: events.length, customers: ids.length, run: r };
   }
 
@@ -606,16 +388,8 @@ export function createJourneysService(deps: TJourneysDeps) {
   // Preview
   // -------------------------------------------------------------------------------------------------------------
 
-  async function preview(
-    actor: Actor,
-    input: {
-      rule?: TRuleDraft;
-      ruleId?: string;
-      storeId?: string;
-      days?: number;
-    },
-  ): Promise<TPreview> {
-    assertCan(actor, "journeys.read");
+  async function preview(actor: Actor, input: { rule?: TRuleDraft; ruleId?: string; storeId?: string; days?: number }): Promise<TPreview> {
+    assertCan(actor, 'journeys.read');
     const t0 = Date.now();
     let r: TEvalRule;
     if (input.ruleId) {
@@ -623,39 +397,15 @@ export function createJourneysService(deps: TJourneysDeps) {
       r = row;
       if (input.rule) r = { ...row, ...input.rule, id: row.id };
     } else if (input.rule) {
-      r = {
-        ...input.rule,
-        id: null,
-        storeId: null,
-        enabled: true,
-        audience: input.rule.audience ?? null,
-      };
-    } else
-      throw new ValidationError("请提供规则 / Give a rule or a rule id", [
-        { path: "rule", message: "required" },
-      ]);
+      r = { ...input.rule, id: null, storeId: null, enabled: true, audience: input.rule.audience ?? null };
+    } else throw new ValidationError('请提供规则 / Give a rule or a rule id', [{ path: 'rule', message: 'required' }]);
     if (input.rule) await checkDraft(db, actor, { ...input.rule });
-    if (input.storeId) assertStoreAccess(actor, input.storeId, "门店");
+    if (input.storeId) assertStoreAccess(actor, input.storeId, '门店');
     const from = today();
     const to = addDays(from, (input.days ?? 31) - 1);
-    const cand = await candidates(actor, r, {
-      from,
-      to,
-      onlyStore: input.storeId ?? null,
-      preview: true,
-    });
-    const notFired = r.id
-      ? sql`where not exists (select 1 from journey_firings jf where jf.rule_id = ${r.id}::uuid and jf.firing_key = x.firing_key)`
-      : sql``;
-    const res = await db.execute<{
-      counts: { day: string; n: number }[];
-      sample: {
-        day: string;
-        customer_id: string;
-        name: string;
-        reason: string;
-      }[];
-    }>(sql`
+    const cand = await candidates(actor, r, { from, to, onlyStore: input.storeId ?? null, preview: true });
+    const notFired = r.id ? sql`where not exists (select 1 from journey_firings jf where jf.rule_id = ${r.id}::uuid and jf.firing_key = x.firing_key)` : sql``;
+    const res = await db.execute<{ counts: { day: string; n: number }[]; sample: { day: string; customer_id: string; name: string; reason: string }[] }>(sql`
       with cand as materialized (select distinct on (x.firing_key) x.* from (${cand}) x ${notFired} order by x.firing_key, x.day),
       counts as (select day, count(*)::int as n from cand group by day)
       select
@@ -673,12 +423,7 @@ export function createJourneysService(deps: TJourneysDeps) {
       from,
       days,
       total: days.reduce((a, b) => a + b.count, 0),
-      sample: row.sample.map((s) => ({
-        day: s.day,
-        customerId: s.customer_id,
-        customerName: s.name,
-        reason: s.reason,
-      })),
+      sample: row.sample.map((s) => ({ day: s.day, customerId: s.customer_id, customerName: s.name, reason: s.reason })),
       ms: Date.now() - t0,
     };
   }
@@ -693,16 +438,8 @@ export function createJourneysService(deps: TJourneysDeps) {
     catalogue() {
       return {
         actions: actions.kinds(),
-        triggers: TRIGGER_KINDS.map((t) => ({
-          key: t.key,
-          zh: t.zh,
-          en: t.en,
-        })),
-        dateFields: DATE_FIELDS.map((t) => ({
-          key: t.key,
-          zh: t.zh,
-          en: t.en,
-        })),
+        triggers: TRIGGER_KINDS.map((t) => ({ key: t.key, zh: t.zh, en: t.en })),
+        dateFields: DATE_FIELDS.map((t) => ({ key: t.key, zh: t.zh, en: t.en })),
         events: TRIGGER_EVENTS.map((t) => ({ key: t.key, zh: t.zh, en: t.en })),
         conditions: CONDITIONS.map((t) => ({ key: t.key, zh: t.zh, en: t.en })),
         roles: [...ROLES],
@@ -710,54 +447,31 @@ export function createJourneysService(deps: TJourneysDeps) {
     },
 
     async listRules(actor: Actor, q: { storeId?: string }): Promise<TRule[]> {
-      assertCan(actor, "journeys.read");
+      assertCan(actor, 'journeys.read');
       await ensureOnce();
-      if (q.storeId) assertStoreAccess(actor, q.storeId, "门店");
+      if (q.storeId) assertStoreAccess(actor, q.storeId, '门店');
       const here = q.storeId ?? actor.storeId;
       const conds: SQL[] = [isNull(journeyRules.deletedAt)];
-      if (!isGroupWide(actor))
-        conds.push(
-          sql`(${journeyRules.storeId} is null or ${journeyRules.storeId} = ${actor.storeId})`,
-        );
-      else if (q.storeId)
-        conds.push(
-          sql`(${journeyRules.storeId} is null or ${journeyRules.storeId} = ${q.storeId})`,
-        );
+      if (!isGroupWide(actor)) conds.push(sql`(${journeyRules.storeId} is null or ${journeyRules.storeId} = ${actor.storeId})`);
+      else if (q.storeId) conds.push(sql`(${journeyRules.storeId} is null or ${journeyRules.storeId} = ${q.storeId})`);
       const rows = await db
         .select()
         .from(journeyRules)
         .where(and(...conds))
-        .orderBy(
-          desc(journeyRules.isDefault),
-          journeyRules.createdAt,
-          journeyRules.code,
-        );
-      const [sw, last] = await Promise.all([
-        switchesOf(rows.map((r) => r.id)),
-        lastRunFigures(),
-      ]);
-      return rows.map((r) =>
-        toRule(r, sw.get(r.id) ?? [], here, last.get(r.id) ?? null),
-      );
+        .orderBy(desc(journeyRules.isDefault), journeyRules.createdAt, journeyRules.code);
+      const [sw, last] = await Promise.all([switchesOf(rows.map((r) => r.id)), lastRunFigures()]);
+      return rows.map((r) => toRule(r, sw.get(r.id) ?? [], here, last.get(r.id) ?? null));
     },
 
     getRule,
 
     async createRule(actor: Actor, input: TRuleCreate): Promise<TRule> {
-      assertCan(actor, "journeys.manage");
-      const storeId = isGroupWide(actor)
-        ? (input.storeId ?? null)
-        : actor.storeId;
-      if (
-        !isGroupWide(actor) &&
-        input.storeId &&
-        input.storeId !== actor.storeId
-      )
-        throw new ForbiddenError("不能在其他门店创建规则 / Not your store");
+      assertCan(actor, 'journeys.manage');
+      const storeId = isGroupWide(actor) ? (input.storeId ?? null) : actor.storeId;
+      if (!isGroupWide(actor) && input.storeId && input.storeId !== actor.storeId) throw new ForbiddenError('不能在其他门店创建规则 / Not your store');
       const draft = { ...input };
       await checkDraft(db, actor, draft);
-      const code =
-        input.code ?? `custom_${newId().replace(/-/g, "").slice(-10)}`;
+      const code = input.code ?? `custom_${newId().replace(/-/g, '').slice(-10)}`;
       const now = clock.now();
       try {
         const [row] = await db.transaction(async (tx) => {
@@ -776,42 +490,25 @@ export function createJourneysService(deps: TJourneysDeps) {
               audience: draft.audience ?? null,
               conditions: draft.conditions,
               actions: draft.actions,
-              createdBy:
-                actor.staffId === SYSTEM_ACTOR.staffId ? null : actor.staffId,
-              updatedBy:
-                actor.staffId === SYSTEM_ACTOR.staffId ? null : actor.staffId,
+              createdBy: actor.staffId === SYSTEM_ACTOR.staffId ? null : actor.staffId,
+              updatedBy: actor.staffId === SYSTEM_ACTOR.staffId ? null : actor.staffId,
               createdAt: now,
               updatedAt: now,
             })
             .returning();
-          await recordAudit(tx, actor, {
-            action: "journey_rule.create",
-            entityType: "journey_rule",
-            entityId: rows[0]!.id,
-            storeId,
-            detail: { code, name: draft.nameZh },
-          });
+          await recordAudit(tx, actor, { action: 'journey_rule.create', entityType: 'journey_rule', entityId: rows[0]!.id, storeId, detail: { code, name: draft.nameZh } });
           return rows;
         });
         return getRule(actor, row!.id);
       } catch (err) {
-        if (
-          (err as { code?: string }).code === "23505" ||
-          (err as { cause?: { code?: string } }).cause?.code === "23505"
-        )
-          throw new ConflictError(
-            "已有相同编码的规则 / A rule with this code exists",
-          );
+        if ((err as { code?: string }).code === '23505' || (err as { cause?: { code?: string } }).cause?.code === '23505')
+          throw new ConflictError('已有相同编码的规则 / A rule with this code exists');
         throw err;
       }
     },
 
-    async updateRule(
-      actor: Actor,
-      id: string,
-      input: TRuleUpdate,
-    ): Promise<TRule> {
-      assertCan(actor, "journeys.manage");
+    async updateRule(actor: Actor, id: string, input: TRuleUpdate): Promise<TRule> {
+      assertCan(actor, 'journeys.manage');
       const cur = await findRule(db, actor, id);
       assertMayEdit(actor, cur);
       const { version, ...patch } = input;
@@ -819,28 +516,11 @@ export function createJourneysService(deps: TJourneysDeps) {
       await db.transaction(async (tx) => {
         const rows = await tx
           .update(journeyRules)
-          .set({
-            ...patch,
-            version: cur.version + 1,
-            updatedBy:
-              actor.staffId === SYSTEM_ACTOR.staffId ? null : actor.staffId,
-            updatedAt: clock.now(),
-          })
-          .where(
-            and(eq(journeyRules.id, id), eq(journeyRules.version, version)),
-          )
+          .set({ ...patch, version: cur.version + 1, updatedBy: actor.staffId === SYSTEM_ACTOR.staffId ? null : actor.staffId, updatedAt: clock.now() })
+          .where(and(eq(journeyRules.id, id), eq(journeyRules.version, version)))
           .returning({ id: journeyRules.id });
-        if (rows.length === 0)
-          throw new ConflictError(
-            "规则已被他人修改，请刷新后重试 / The rule was changed meanwhile; reload and retry",
-          );
-        await recordAudit(tx, actor, {
-          action: "journey_rule.update",
-          entityType: "journey_rule",
-          entityId: id,
-          storeId: cur.storeId,
-          detail: { fields: Object.keys(patch) },
-        });
+        if (rows.length === 0) throw new ConflictError('规则已被他人修改，请刷新后重试 / The rule was changed meanwhile; reload and retry');
+        await recordAudit(tx, actor, { action: 'journey_rule.update', entityType: 'journey_rule', entityId: id, storeId: cur.storeId, detail: { fields: Object.keys(patch) } });
       });
       return getRule(actor, id);
     },
@@ -849,166 +529,79 @@ export function createJourneysService(deps: TJourneysDeps) {
      * Switches a rule on or off. A store rule: the rule itself. A group rule: for one store (its own switch; store
      * roles always switch their store), or — a group admin naming no store — the group default.
      */
-    async switchRule(
-      actor: Actor,
-      id: string,
-      input: { enabled: boolean; storeId?: string },
-    ): Promise<TRule> {
-      assertCan(actor, "journeys.manage");
+    async switchRule(actor: Actor, id: string, input: { enabled: boolean; storeId?: string }): Promise<TRule> {
+      assertCan(actor, 'journeys.manage');
       const cur = await findRule(db, actor, id);
-      const storeId = isGroupWide(actor)
-        ? (input.storeId ?? null)
-        : actor.storeId;
-      if (input.storeId) assertStoreAccess(actor, input.storeId, "门店");
+      const storeId = isGroupWide(actor) ? (input.storeId ?? null) : actor.storeId;
+      if (input.storeId) assertStoreAccess(actor, input.storeId, '门店');
       await db.transaction(async (tx) => {
         if (cur.storeId || !storeId) {
           if (!cur.storeId && !isGroupWide(actor)) throw new ForbiddenError();
-          await tx
-            .update(journeyRules)
-            .set({ enabled: input.enabled, updatedAt: clock.now() })
-            .where(eq(journeyRules.id, id));
+          await tx.update(journeyRules).set({ enabled: input.enabled, updatedAt: clock.now() }).where(eq(journeyRules.id, id));
         } else {
           await tx
             .insert(journeyRuleStores)
-            .values({
-              ruleId: id,
-              storeId,
-              enabled: input.enabled,
-              updatedBy:
-                actor.staffId === SYSTEM_ACTOR.staffId ? null : actor.staffId,
-              updatedAt: clock.now(),
-            })
-            .onConflictDoUpdate({
-              target: [journeyRuleStores.ruleId, journeyRuleStores.storeId],
-              set: { enabled: input.enabled, updatedAt: clock.now() },
-            });
+            .values({ ruleId: id, storeId, enabled: input.enabled, updatedBy: actor.staffId === SYSTEM_ACTOR.staffId ? null : actor.staffId, updatedAt: clock.now() })
+            .onConflictDoUpdate({ target: [journeyRuleStores.ruleId, journeyRuleStores.storeId], set: { enabled: input.enabled, updatedAt: clock.now() } });
         }
-        await recordAudit(tx, actor, {
-          action: input.enabled
-            ? "journey_rule.enable"
-            : "journey_rule.disable",
-          entityType: "journey_rule",
-          entityId: id,
-          storeId: storeId ?? cur.storeId,
-          detail: { code: cur.code },
-        });
+        await recordAudit(tx, actor, { action: input.enabled ? 'journey_rule.enable' : 'journey_rule.disable', entityType: 'journey_rule', entityId: id, storeId: storeId ?? cur.storeId, detail: { code: cur.code } });
       });
       const r = await getRule(actor, id);
-      return storeId
-        ? { ...r, enabledHere: cur.storeId ? r.enabled : input.enabled }
-        : r;
+      return storeId ? { ...r, enabledHere: cur.storeId ? r.enabled : input.enabled } : r;
     },
 
     async deleteRule(actor: Actor, id: string): Promise<void> {
-      assertCan(actor, "journeys.manage");
+      assertCan(actor, 'journeys.manage');
       const cur = await findRule(db, actor, id);
       assertMayEdit(actor, cur);
-      if (cur.isDefault)
-        throw new BusinessRuleError(
-          "default-rule",
-          "默认规则不能删除，可以停用 / A default rule cannot be deleted; switch it off",
-        );
+      if (cur.isDefault) throw new BusinessRuleError('default-rule', '默认规则不能删除，可以停用 / A default rule cannot be deleted; switch it off');
       await db.transaction(async (tx) => {
-        await tx
-          .update(journeyRules)
-          .set({ deletedAt: clock.now(), enabled: false })
-          .where(eq(journeyRules.id, id));
-        await recordAudit(tx, actor, {
-          action: "journey_rule.delete",
-          entityType: "journey_rule",
-          entityId: id,
-          storeId: cur.storeId,
-          detail: { code: cur.code },
-        });
+        await tx.update(journeyRules).set({ deletedAt: clock.now(), enabled: false }).where(eq(journeyRules.id, id));
+        await recordAudit(tx, actor, { action: 'journey_rule.delete', entityType: 'journey_rule', entityId: id, storeId: cur.storeId, detail: { code: cur.code } });
       });
     },
 
     /** Starts a manual run in the background and returns it at once (poll GET /journeys/runs/{id} for progress). */
-    async startRun(
-      actor: Actor,
-      input: { asOf?: string; ruleId?: string; storeId?: string },
-    ): Promise<{ run: TRun; done: Promise<TRun> }> {
-      assertCan(actor, "journeys.manage");
+    async startRun(actor: Actor, input: { asOf?: string; ruleId?: string; storeId?: string }): Promise<{ run: TRun; done: Promise<TRun> }> {
+      assertCan(actor, 'journeys.manage');
       if (input.ruleId) await findRule(db, actor, input.ruleId);
       const storeId = isGroupWide(actor) ? input.storeId : actor.storeId!;
-      if (input.storeId) assertStoreAccess(actor, input.storeId, "门店");
-      const { row, asOf } = await createRun({
-        kind: "manual",
-        asOf: input.asOf,
-        ruleId: input.ruleId,
-        storeId,
-        startedBy: actor.staffId,
-      });
-      await recordAudit(db, actor, {
-        action: "journey_run.start",
-        entityType: "journey_run",
-        entityId: row.id,
-        storeId: storeId ?? null,
-        detail: { asOf, ruleId: input.ruleId ?? null },
-      });
-      const done = executeRun(row.id, {
-        kind: "manual",
-        asOf,
-        ruleId: input.ruleId,
-        storeId,
-      });
+      if (input.storeId) assertStoreAccess(actor, input.storeId, '门店');
+      const { row, asOf } = await createRun({ kind: 'manual', asOf: input.asOf, ruleId: input.ruleId, storeId, startedBy: actor.staffId });
+      await recordAudit(db, actor, { action: 'journey_run.start', entityType: 'journey_run', entityId: row.id, storeId: storeId ?? null, detail: { asOf, ruleId: input.ruleId ?? null } });
+      const done = executeRun(row.id, { kind: 'manual', asOf, ruleId: input.ruleId, storeId });
       done.catch(() => undefined);
       return { run: toRun(row), done };
     },
 
     async listRuns(actor: Actor, q: { limit: number }): Promise<TRun[]> {
-      assertCan(actor, "journeys.read");
+      assertCan(actor, 'journeys.read');
       const rows = await db
         .select()
         .from(journeyRuns)
-        .where(
-          isGroupWide(actor)
-            ? sql`true`
-            : sql`(${journeyRuns.storeId} is null or ${journeyRuns.storeId} = ${actor.storeId})`,
-        )
+        .where(isGroupWide(actor) ? sql`true` : sql`(${journeyRuns.storeId} is null or ${journeyRuns.storeId} = ${actor.storeId})`)
         .orderBy(desc(journeyRuns.startedAt))
         .limit(q.limit);
       return rows.map((r) => scopeRun(actor, toRun(r)));
     },
 
     async getRun(actor: Actor, id: string): Promise<TRun> {
-      assertCan(actor, "journeys.read");
-      const [r] = await db
-        .select()
-        .from(journeyRuns)
-        .where(eq(journeyRuns.id, id));
-      if (
-        !r ||
-        (r.storeId && !isGroupWide(actor) && r.storeId !== actor.storeId)
-      )
-        throw new NotFoundError("运行记录");
+      assertCan(actor, 'journeys.read');
+      const [r] = await db.select().from(journeyRuns).where(eq(journeyRuns.id, id));
+      if (!r || (r.storeId && !isGroupWide(actor) && r.storeId !== actor.storeId)) throw new NotFoundError('运行记录');
       return scopeRun(actor, toRun(r));
     },
 
     async listFirings(actor: Actor, customerId: string): Promise<TFiring[]> {
-      assertCan(actor, "journeys.read");
-      const res = await db.execute<{
-        id: string;
-        rule_id: string;
-        code: string;
-        name: string;
-        customer_id: string;
-        vehicle_id: string | null;
-        firing_key: string;
-        occurred_on: string;
-        fired_at: Date;
-        reason: string;
-        run_id: string | null;
-      }>(sql`
+      assertCan(actor, 'journeys.read');
+      const res = await db.execute<{ id: string; rule_id: string; code: string; name: string; customer_id: string; vehicle_id: string | null; firing_key: string; occurred_on: string; fired_at: Date; reason: string; run_id: string | null }>(sql`
         select jf.id, jf.rule_id, r.code, r.name_zh as name, jf.customer_id, jf.vehicle_id, jf.firing_key, jf.occurred_on::text as occurred_on, jf.fired_at, jf.reason, jf.run_id
         from journey_firings jf join journey_rules r on r.id = jf.rule_id join customers c on c.id = jf.customer_id
         where jf.customer_id = ${customerId} and ${storeScope(actor, sql`c.store_id`)}
         order by jf.fired_at desc limit 200`);
       if (res.rows.length === 0) {
-        const c = await db.execute(
-          sql`select 1 from customers c where c.id = ${customerId} and ${storeScope(actor, sql`c.store_id`)}`,
-        );
-        if (c.rows.length === 0) throw new NotFoundError("客户");
+        const c = await db.execute(sql`select 1 from customers c where c.id = ${customerId} and ${storeScope(actor, sql`c.store_id`)}`);
+        if (c.rows.length === 0) throw new NotFoundError('客户');
       }
       return res.rows.map((r) => ({
         id: r.id,
@@ -1030,10 +623,7 @@ export function createJourneysService(deps: TJourneysDeps) {
 /** A store user sees only the lines of a group run that concern their store's rules or the group's. */
 function scopeRun(actor: Actor, r: TRun): TRun {
   if (isGroupWide(actor)) return r;
-  return {
-    ...r,
-    report: r.report.filter((x) => !x.storeId || x.storeId === actor.storeId),
-  };
+  return { ...r, report: r.report.filter((x) => !x.storeId || x.storeId === actor.storeId) };
 }
 
 export type TJourneysService = ReturnType<typeof createJourneysService>;
