@@ -64,6 +64,10 @@ const PERMISSIONS = {
   'appointments.checkin': ['group_admin', 'store_manager', 'service'],
   /** Slot length, opening hours, bays and technicians of a store. */
   'appointments.settings': ['group_admin', 'store_manager'],
+  /** See journey rules, previews, runs and a customer's firings. */
+  'journeys.read': ALL,
+  /** Create, edit and switch journey rules; start a run. */
+  'journeys.manage': ['group_admin', 'store_manager', 'marketing', 'cx'],
 } satisfies Record<string, TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

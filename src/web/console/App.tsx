@@ -23,6 +23,9 @@ const MessagingSettingsPage = lazy(pages.messagingSettings);
 const AppointmentsPage = lazy(pages.appointments);
 const SegmentListPage = lazy(pages.segmentList);
 const SegmentEditorPage = lazy(pages.segmentEditor);
+const JourneyRulesPage = lazy(pages.journeyRules);
+const JourneyRuleEditorPage = lazy(pages.journeyRuleEditor);
+const JourneyRunsPage = lazy(pages.journeyRuns);
 const FactSettingsPage = lazy(pages.factSettings);
 
 
@@ -59,6 +62,10 @@ export function App() {
         <Route path="/segments/settings" element={<RequirePermission permission="segments.settings"><FactSettingsPage /></RequirePermission>} />
         <Route path="/segments/new" element={<RequirePermission permission="segments.write"><SegmentEditorPage /></RequirePermission>} />
         <Route path="/segments/:id" element={<RequirePermission permission="segments.read"><SegmentEditorPage /></RequirePermission>} />
+        <Route path="/journeys" element={<RequirePermission permission="journeys.read"><JourneyRulesPage /></RequirePermission>} />
+        <Route path="/journeys/runs" element={<RequirePermission permission="journeys.read"><JourneyRunsPage /></RequirePermission>} />
+        <Route path="/journeys/new" element={<RequirePermission permission="journeys.manage"><JourneyRuleEditorPage /></RequirePermission>} />
+        <Route path="/journeys/:id" element={<RequirePermission permission="journeys.read"><JourneyRuleEditorPage /></RequirePermission>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

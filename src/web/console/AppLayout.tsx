@@ -3,7 +3,6 @@ import {
   AuditOutlined,
   CalendarOutlined,
   CarOutlined,
-  CarryOutOutlined,
   CloudUploadOutlined,
   ClusterOutlined,
   ControlOutlined,
@@ -12,16 +11,19 @@ import {
   FileTextOutlined,
   GiftOutlined,
   GlobalOutlined,
+  HistoryOutlined,
   IdcardOutlined,
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
+  NodeIndexOutlined,
   ScheduleOutlined,
   SendOutlined,
   SettingOutlined,
   SoundOutlined,
   ShopOutlined,
   TeamOutlined,
+  ThunderboltOutlined,
   ToolOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -72,6 +74,10 @@ export function AppLayout() {
     area('customers', <TeamOutlined />, t('nav.areaCustomers'), customers);
 
     const engagement: TItems = [];
+    if (can('journeys.read')) {
+      engagement.push({ key: '/journeys', icon: <ThunderboltOutlined />, label: t('journeys.nav.rules') });
+      engagement.push({ key: '/journeys/runs', icon: <HistoryOutlined />, label: t('journeys.nav.runs') });
+    }
     if (can('tasks.read')) {
       engagement.push({ key: '/tasks', icon: <ScheduleOutlined />, label: t('tasks.nav.mine') });
       if (can('tasks.manage')) {
@@ -84,7 +90,7 @@ export function AppLayout() {
       if (can('templates.manage')) engagement.push({ key: '/messages/templates', icon: <FileTextOutlined />, label: t('messaging.nav.templates') });
       if (can('messaging.settings')) engagement.push({ key: '/messages/settings', icon: <ControlOutlined />, label: t('messaging.nav.settings') });
     }
-    area('engagement', <CarryOutOutlined />, t('nav.areaEngagement'), engagement);
+    area('engagement', <NodeIndexOutlined />, t('nav.areaEngagement'), engagement);
 
     const loyalty: TItems = [];
     area('loyalty', <GiftOutlined />, t('nav.areaLoyalty'), loyalty);

@@ -18,6 +18,9 @@ export const pages = {
   segmentList: () => import('../segments/segment-list/SegmentListPage'),
   segmentEditor: () => import('../segments/segment-editor/SegmentEditorPage'),
   factSettings: () => import('../segments/fact-settings/FactSettingsPage'),
+  journeyRules: () => import('../journeys/rule-list/JourneyRulesPage'),
+  journeyRuleEditor: () => import('../journeys/rule-editor/JourneyRuleEditorPage'),
+  journeyRuns: () => import('../journeys/runs/JourneyRunsPage'),
 };
 
 /** Loads every page's code once the shell is idle, so the first visit to a page shows data, not a skeleton. */

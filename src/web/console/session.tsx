@@ -38,6 +38,8 @@ export type TPermission =
   | 'segments.read'
   | 'segments.write'
   | 'segments.export'
+  | 'journeys.read'
+  | 'journeys.manage'
   | 'segments.settings';
 
 interface Session {

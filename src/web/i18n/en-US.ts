@@ -227,6 +227,8 @@ const enUS: Mirror<typeof zhCN> = {
       ro_stage: 'Workshop',
       behaviour: 'Online',
       appointment: 'Appointment',
+      journey: 'Journey',
+      task: 'Task',
     },
     titles: {
       created: 'Customer created',

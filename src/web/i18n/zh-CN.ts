@@ -225,6 +225,8 @@ const zhCN = {
       ro_stage: '维修进度',
       behaviour: '线上行为',
       appointment: '预约',
+      journey: '全周期关怀',
+      task: '任务',
     },
     titles: {
       created: '建档',
