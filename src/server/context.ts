@@ -15,6 +15,8 @@ import { createAppointmentsService } from './modules/service/appointments/servic
 import { createPortalService } from './modules/portal/service.js';
 import { createActionRegistry } from './modules/journeys/actions.js';
 import { createJourneysService } from './modules/journeys/service.js';
+import { createLoyaltyService } from './modules/loyalty/service.js';
+import { createReferralsService } from './modules/referrals/service.js';
 
 /**
  * The composition root's product: every service, built once with explicit dependencies. `demo` is true only for
@@ -32,8 +34,10 @@ export function createServices(deps: { db: TDb; clock: Clock; jobs: Jobs | null;
   const messaging = createMessagingService(deps);
   const appointments = createAppointmentsService({ ...deps, messaging, serviceOrders });
   const portal = createPortalService({ ...deps, messaging, customers, vehicles, sales, serviceOrders, appointments, segments });
+  const loyalty = createLoyaltyService({ ...deps, messaging });
+  const referrals = createReferralsService({ ...deps, loyalty });
   const journeys = createJourneysService({ ...deps, segments, actions: createActionRegistry({ tasks, messaging }) });
-  return { org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal, journeys };
+  return { org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal, journeys, loyalty, referrals };
 }
 
 export type TServices = ReturnType<typeof createServices>;

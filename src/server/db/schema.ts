@@ -12,3 +12,5 @@ export * from '../modules/segments/schema.js';
 export * from '../modules/service/appointments/schema.js';
 export * from '../modules/portal/schema.js';
 export * from '../modules/journeys/schema.js';
+export * from '../modules/loyalty/schema.js';
+export * from '../modules/referrals/schema.js';

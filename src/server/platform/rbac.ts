@@ -68,6 +68,22 @@ const PERMISSIONS = {
   'journeys.read': ALL,
   /** Create, edit and switch journey rules; start a run. */
   'journeys.manage': ['group_admin', 'store_manager', 'marketing', 'cx'],
+  /** See members' tiers, points, coupons, the rewards catalogue and loyalty settings. */
+  'loyalty.read': ALL,
+  /** Tiers, earn rules, campaign multipliers, the rewards catalogue, issuing a coupon by hand. */
+  'loyalty.manage': ['group_admin', 'store_manager', 'marketing'],
+  /** Manual points adjustments (audited). */
+  'loyalty.adjust': ['group_admin', 'store_manager'],
+  /** Liability and redemption-rate reports. */
+  'loyalty.reports': ['group_admin', 'store_manager', 'marketing'],
+  /** 核销: look up and redeem a coupon against a repair order. */
+  'coupons.redeem': ['group_admin', 'store_manager', 'service'],
+  'coupons.void': ['group_admin', 'store_manager'],
+  'referrals.read': ALL,
+  /** Enter a referred friend, move a referral along (visited, test drive, lost). */
+  'referrals.write': ['group_admin', 'store_manager', 'sales', 'marketing'],
+  /** The referral reward ladder and the referee discount. */
+  'referrals.settings': ['group_admin', 'store_manager', 'marketing'],
 } satisfies Record<string, TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

@@ -3,9 +3,11 @@ import {
   AuditOutlined,
   CalendarOutlined,
   CarOutlined,
+  BarChartOutlined,
   CloudUploadOutlined,
   ClusterOutlined,
   ControlOutlined,
+  CrownOutlined,
   DashboardOutlined,
   DownOutlined,
   FileTextOutlined,
@@ -18,6 +20,7 @@ import {
   MenuUnfoldOutlined,
   NodeIndexOutlined,
   ScheduleOutlined,
+  ScanOutlined,
   SendOutlined,
   SettingOutlined,
   SoundOutlined,
@@ -25,6 +28,7 @@ import {
   TeamOutlined,
   ThunderboltOutlined,
   ToolOutlined,
+  UsergroupAddOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Layout, Menu, Select, Space, Tag, theme, Typography, type MenuProps } from 'antd';
@@ -93,7 +97,14 @@ export function AppLayout() {
     area('engagement', <NodeIndexOutlined />, t('nav.areaEngagement'), engagement);
 
     const loyalty: TItems = [];
-    area('loyalty', <GiftOutlined />, t('nav.areaLoyalty'), loyalty);
+    if (can('loyalty.read')) {
+      if (can('coupons.redeem')) loyalty.push({ key: '/loyalty/redeem', icon: <ScanOutlined />, label: t('loyalty.nav.redeem') });
+      loyalty.push({ key: '/loyalty/rewards', icon: <GiftOutlined />, label: t('loyalty.nav.rewards') });
+      if (can('referrals.read')) loyalty.push({ key: '/loyalty/referrals', icon: <UsergroupAddOutlined />, label: t('loyalty.nav.referrals') });
+      if (can('loyalty.reports')) loyalty.push({ key: '/loyalty/reports', icon: <BarChartOutlined />, label: t('loyalty.nav.reports') });
+      loyalty.push({ key: '/loyalty/settings', icon: <ControlOutlined />, label: t('loyalty.nav.settings') });
+    }
+    area('loyalty', <CrownOutlined />, t('nav.areaLoyalty'), loyalty);
 
     const service: TItems = [];
     if (can('appointments.read')) service.push({ key: '/service/appointments', icon: <CalendarOutlined />, label: t('appointments.nav') });

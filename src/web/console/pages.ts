@@ -21,6 +21,11 @@ export const pages = {
   journeyRules: () => import('../journeys/rule-list/JourneyRulesPage'),
   journeyRuleEditor: () => import('../journeys/rule-editor/JourneyRuleEditorPage'),
   journeyRuns: () => import('../journeys/runs/JourneyRunsPage'),
+  loyaltySettings: () => import('../loyalty/settings/LoyaltySettingsPage'),
+  rewards: () => import('../loyalty/rewards/RewardsPage'),
+  redeemCoupon: () => import('../loyalty/redeem/RedeemCouponPage'),
+  loyaltyReports: () => import('../loyalty/reports/LoyaltyReportsPage'),
+  referrals: () => import('../loyalty/referrals/ReferralsPage'),
 };
 
 /** Loads every page's code once the shell is idle, so the first visit to a page shows data, not a skeleton. */
