@@ -13,6 +13,8 @@ import { createTasksService } from './modules/tasks/service.js';
 import { createMessagingService } from './modules/messaging/service.js';
 import { createAppointmentsService } from './modules/service/appointments/service.js';
 import { createPortalService } from './modules/portal/service.js';
+import { createComplaintsService } from './modules/complaints/service.js';
+import { createSurveysService } from './modules/surveys/service.js';
 
 /**
  * The composition root's product: every service, built once with explicit dependencies. `demo` is true only for
@@ -30,7 +32,9 @@ export function createServices(deps: { db: TDb; clock: Clock; jobs: Jobs | null;
   const messaging = createMessagingService(deps);
   const appointments = createAppointmentsService({ ...deps, messaging, serviceOrders });
   const portal = createPortalService({ ...deps, messaging, customers, vehicles, sales, serviceOrders, appointments, segments });
-  return { org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal };
+  const complaints = createComplaintsService(deps);
+  const surveys = createSurveysService({ ...deps, messaging, tasks, complaints });
+  return { org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal, complaints, surveys };
 }
 
 export type TServices = ReturnType<typeof createServices>;

@@ -11,3 +11,5 @@ export * from '../modules/messaging/schema.js';
 export * from '../modules/segments/schema.js';
 export * from '../modules/service/appointments/schema.js';
 export * from '../modules/portal/schema.js';
+export * from '../modules/complaints/schema.js';
+export * from '../modules/surveys/schema.js';
