@@ -232,3 +232,30 @@ export const ZRoutingRules = z.object({ storeId: ZId, rules: z.array(ZRoutingRul
 export const ZRoutingRulesInput = z.object({ rules: z.array(z.object({ type: ZComplaintType, role: ZRoutingRole, staffId: ZId.nullable().default(null) })).max(20) });
 export type TRoutingRules = z.infer<typeof ZRoutingRules>;
 export type TRoutingRulesInput = z.input<typeof ZRoutingRulesInput>;
+
+export const ZWeeklyQuery = z.object({
+  storeId: ZId.optional(),
+  /** Any day of the week to analyse (the week runs Monday to Sunday in the store's time zone); default this week. */
+  week: z.iso.date().optional(),
+  /** How many weeks the trend shows (this one included). */
+  weeks: z.coerce.number().int().min(2).max(26).default(8),
+});
+export type TWeeklyQuery = z.infer<typeof ZWeeklyQuery>;
+
+const ZCount = z.number().int();
+export const ZSlaCompliance = z.object({ stage: ZSlaStage, onTime: ZCount, late: ZCount, compliance: z.number().nullable() });
+export const ZWeeklyAnalysis = z.object({
+  from: z.date(),
+  to: z.date(),
+  timezone: z.string(),
+  totals: z.object({ received: ZCount, closed: ZCount, open: ZCount, urgent: ZCount, reopened: ZCount, previousReceived: ZCount }),
+  byType: z.array(z.object({ type: ZComplaintType, count: ZCount, previous: ZCount })),
+  byRootCause: z.array(z.object({ rootCause: z.string(), count: ZCount })),
+  byStore: z.array(z.object({ storeId: ZId, storeName: z.string(), count: ZCount, compliance: z.number().nullable() })),
+  byAdvisor: z.array(z.object({ staff: ZStaffRef.nullable(), count: ZCount })),
+  repeatComplainants: z.array(z.object({ customer: z.object({ id: ZId, name: z.string() }), count: ZCount, lastAt: z.date() })),
+  sla: z.array(ZSlaCompliance),
+  compliance: z.number().nullable(),
+  trend: z.array(z.object({ weekStart: z.iso.date(), received: ZCount, compliance: z.number().nullable() })),
+});
+export type TWeeklyAnalysis = z.infer<typeof ZWeeklyAnalysis>;

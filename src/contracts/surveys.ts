@@ -106,3 +106,36 @@ export type TSurveyResponse = z.infer<typeof ZSurveyResponse>;
 
 export const ZSurveyInvite = z.object({ customerId: ZId, vehicleId: ZId.nullish(), templateId: ZId });
 export const ZSurveyInvitation = z.object({ id: ZId, link: z.string(), expiresAt: z.date() });
+
+export const NPS_GROUP_BY = ['store', 'advisor', 'consultant', 'touchpoint'] as const;
+export const ZNpsQuery = z.object({
+  storeId: ZId.optional(),
+  touchpoint: ZSurveyTouchpoint.optional(),
+  groupBy: z.enum(NPS_GROUP_BY).default('store'),
+  interval: z.enum(['week', 'month']).default('week'),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+});
+export type TNpsQuery = z.infer<typeof ZNpsQuery>;
+const ZScore = z.object({ n: z.number().int(), promoters: z.number().int(), passives: z.number().int(), detractors: z.number().int(), nps: z.number().nullable(), csat: z.number().nullable(), csatN: z.number().int() });
+export const ZNpsReport = z.object({
+  from: z.iso.date(),
+  to: z.iso.date(),
+  target: z.number(),
+  overall: ZScore,
+  groups: z.array(ZScore.extend({ key: z.string(), label: z.string() })),
+  trend: z.array(ZScore.extend({ period: z.iso.date() })),
+  verbatims: z.array(z.object({ id: ZId, customerName: z.string(), nps: z.number().int().nullable(), csat: z.number().int().nullable(), touchpoint: ZSurveyTouchpoint, verbatim: z.string(), submittedAt: z.date() })),
+});
+export type TNpsReport = z.infer<typeof ZNpsReport>;
+export const ZResponsesQuery = z.object({
+  storeId: ZId.optional(),
+  customerId: ZId.optional(),
+  touchpoint: ZSurveyTouchpoint.optional(),
+  advisorId: ZId.optional(),
+  consultantId: ZId.optional(),
+  group: z.enum(['promoter', 'passive', 'detractor']).optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

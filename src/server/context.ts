@@ -15,6 +15,8 @@ import { createAppointmentsService } from './modules/service/appointments/servic
 import { createPortalService } from './modules/portal/service.js';
 import { createComplaintsService } from './modules/complaints/service.js';
 import { createSurveysService } from './modules/surveys/service.js';
+import { createComplaintReports } from './modules/complaints/reports.js';
+import { createSurveyReports } from './modules/surveys/reports.js';
 
 /**
  * The composition root's product: every service, built once with explicit dependencies. `demo` is true only for
@@ -34,7 +36,7 @@ export function createServices(deps: { db: TDb; clock: Clock; jobs: Jobs | null;
   const portal = createPortalService({ ...deps, messaging, customers, vehicles, sales, serviceOrders, appointments, segments });
   const complaints = createComplaintsService(deps);
   const surveys = createSurveysService({ ...deps, messaging, tasks, complaints });
-  return { org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal, complaints, surveys };
+  return { org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal, complaints, surveys, complaintReports: createComplaintReports(deps), surveyReports: createSurveyReports(deps) };
 }
 
 export type TServices = ReturnType<typeof createServices>;

@@ -333,17 +333,17 @@ export function createSurveysService(deps: TSurveysDeps) {
       q: { storeId?: string; customerId?: string; touchpoint?: TSurveyTouchpoint; advisorId?: string; consultantId?: string; group?: 'promoter' | 'passive' | 'detractor'; from?: Date; to?: Date; limit: number },
     ): Promise<TSurveyResponse[]> {
       assertCan(actor, 'voice.reports');
-      const conds: (SQL | undefined)[] = [storeScope(actor, surveyResponses.storeId)];
-      if (q.storeId) conds.push(eq(surveyResponses.storeId, q.storeId));
-      if (q.customerId) conds.push(eq(surveyResponses.customerId, q.customerId));
-      if (q.touchpoint) conds.push(eq(surveyResponses.touchpoint, q.touchpoint));
-      if (q.advisorId) conds.push(eq(surveyResponses.advisorStaffId, q.advisorId));
-      if (q.consultantId) conds.push(eq(surveyResponses.consultantStaffId, q.consultantId));
-      if (q.group === 'promoter') conds.push(sql`${surveyResponses.nps} >= 9`);
-      if (q.group === 'passive') conds.push(sql`${surveyResponses.nps} between 7 and 8`);
-      if (q.group === 'detractor') conds.push(sql`${surveyResponses.nps} <= 6`);
-      if (q.from) conds.push(sql`${surveyResponses.submittedAt} >= ${q.from.toISOString()}::timestamptz`);
-      if (q.to) conds.push(sql`${surveyResponses.submittedAt} < ${q.to.toISOString()}::timestamptz`);
+      const conds: (SQL | undefined)[] = [storeScope(actor, sql`r.store_id`)];
+      if (q.storeId) conds.push(sql`r.store_id = ${q.storeId}::uuid`);
+      if (q.customerId) conds.push(sql`r.customer_id = ${q.customerId}::uuid`);
+      if (q.touchpoint) conds.push(sql`r.touchpoint = ${q.touchpoint}::survey_touchpoint`);
+      if (q.advisorId) conds.push(sql`r.advisor_staff_id = ${q.advisorId}::uuid`);
+      if (q.consultantId) conds.push(sql`r.consultant_staff_id = ${q.consultantId}::uuid`);
+      if (q.group === 'promoter') conds.push(sql`r.nps >= 9`);
+      if (q.group === 'passive') conds.push(sql`r.nps between 7 and 8`);
+      if (q.group === 'detractor') conds.push(sql`r.nps <= 6`);
+      if (q.from) conds.push(sql`r.submitted_at >= ${q.from.toISOString()}::timestamptz`);
+      if (q.to) conds.push(sql`r.submitted_at < ${q.to.toISOString()}::timestamptz`);
       const rows = await db.execute<{
         id: string;
         store_id: string;
