@@ -38,7 +38,12 @@ export type TPermission =
   | 'segments.read'
   | 'segments.write'
   | 'segments.export'
-  | 'segments.settings';
+  | 'segments.settings'
+  | 'complaints.read'
+  | 'complaints.write'
+  | 'complaints.manage'
+  | 'voice.reports'
+  | 'surveys.manage';
 
 interface Session {
   me: Me;
