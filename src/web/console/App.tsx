@@ -24,6 +24,12 @@ const AppointmentsPage = lazy(pages.appointments);
 const SegmentListPage = lazy(pages.segmentList);
 const SegmentEditorPage = lazy(pages.segmentEditor);
 const FactSettingsPage = lazy(pages.factSettings);
+const ComplaintListPage = lazy(pages.complaintList);
+const ComplaintDetailPage = lazy(pages.complaintDetail);
+const ComplaintSettingsPage = lazy(pages.complaintSettings);
+const WeeklyReviewPage = lazy(pages.weeklyReview);
+const NpsReportPage = lazy(pages.npsReport);
+const SurveyTemplatesPage = lazy(pages.surveyTemplates);
 
 
 /** The staff console's routes; the server falls back to index.html for every non-/api path. */
@@ -59,6 +65,12 @@ export function App() {
         <Route path="/segments/settings" element={<RequirePermission permission="segments.settings"><FactSettingsPage /></RequirePermission>} />
         <Route path="/segments/new" element={<RequirePermission permission="segments.write"><SegmentEditorPage /></RequirePermission>} />
         <Route path="/segments/:id" element={<RequirePermission permission="segments.read"><SegmentEditorPage /></RequirePermission>} />
+        <Route path="/complaints" element={<RequirePermission permission="complaints.read"><ComplaintListPage /></RequirePermission>} />
+        <Route path="/complaints/weekly" element={<RequirePermission permission="voice.reports"><WeeklyReviewPage /></RequirePermission>} />
+        <Route path="/complaints/settings" element={<RequirePermission permission="complaints.read"><ComplaintSettingsPage /></RequirePermission>} />
+        <Route path="/complaints/:id" element={<RequirePermission permission="complaints.read"><ComplaintDetailPage /></RequirePermission>} />
+        <Route path="/surveys/nps" element={<RequirePermission permission="voice.reports"><NpsReportPage /></RequirePermission>} />
+        <Route path="/surveys/templates" element={<RequirePermission permission="voice.reports"><SurveyTemplatesPage /></RequirePermission>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -22,6 +22,11 @@ import {
   ShopOutlined,
   TeamOutlined,
   UserOutlined,
+  AlertOutlined,
+  LineChartOutlined,
+  SmileOutlined,
+  FormOutlined,
+  CustomerServiceOutlined,
 } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Layout, Menu, Select, Space, Tag, theme, Typography, type MenuProps } from 'antd';
 import { Suspense, useEffect, useMemo } from 'react';
@@ -73,6 +78,15 @@ export function AppLayout() {
       if (can('templates.manage')) children.push({ key: '/messages/templates', icon: <FileTextOutlined />, label: t('messaging.nav.templates') });
       if (can('messaging.settings')) children.push({ key: '/messages/settings', icon: <ControlOutlined />, label: t('messaging.nav.settings') });
       list.push({ key: 'messages', icon: <MailOutlined />, label: t('messaging.nav.group'), children });
+    }
+    if (can('complaints.read') || can('voice.reports')) {
+      const children: NonNullable<MenuProps['items']> = [];
+      if (can('complaints.read')) children.push({ key: '/complaints', icon: <AlertOutlined />, label: t('voice.nav.complaints') });
+      if (can('voice.reports')) children.push({ key: '/complaints/weekly', icon: <LineChartOutlined />, label: t('voice.nav.weekly') });
+      if (can('voice.reports')) children.push({ key: '/surveys/nps', icon: <SmileOutlined />, label: t('voice.nav.nps') });
+      if (can('voice.reports')) children.push({ key: '/surveys/templates', icon: <FormOutlined />, label: t('voice.nav.templates') });
+      if (can('complaints.manage')) children.push({ key: '/complaints/settings', icon: <SettingOutlined />, label: t('voice.nav.settings') });
+      list.push({ key: 'voice', icon: <CustomerServiceOutlined />, label: t('voice.nav.group'), children });
     }
     if (can('imports.run')) list.push({ key: '/imports', icon: <CloudUploadOutlined />, label: t('nav.imports') });
     if (can('org.manage'))
