@@ -262,7 +262,7 @@ export function createSurveysService(deps: TSurveysDeps) {
         const responseId = claimed.rows[0]?.id;
         if (!responseId) throw new GoneError('survey-used');
         if (!detractor) return;
-        const title = `满意度调查贬损者（NPS ${v.nps}）：${r.t.name} / Survey detractor`;
+        const title = `满意度调查贬损者（NPS ${v.nps}）：${r.t.name}`;
         const description = v.display.map((d) => `${d.question}：${d.answer}`).join('\n');
         if (r.t.detractorAction === 'complaint') {
           const complaintId = await deps.complaints.open(tx, {

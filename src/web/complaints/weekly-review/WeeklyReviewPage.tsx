@@ -22,8 +22,8 @@ export default function WeeklyReviewPage() {
     () =>
       w && {
         tooltip: { trigger: 'axis' },
-        legend: { data: [t('voice.weekly.received'), t('voice.weekly.compliance')] },
-        grid: { left: 40, right: 40, top: 40, bottom: 30 },
+        legend: { top: 0, data: [t('voice.weekly.received'), t('voice.weekly.compliance')] },
+        grid: { left: 48, right: 48, top: 48, bottom: 30 },
         xAxis: { type: 'category', data: w.trend.map((p) => p.weekStart) },
         yAxis: [{ type: 'value', name: t('voice.weekly.count') }, { type: 'value', min: 0, max: 100, name: '%', splitLine: { show: false } }],
         series: [
@@ -96,10 +96,10 @@ export default function WeeklyReviewPage() {
             <Col xs={24} lg={12}>
               <Card title={t('voice.weekly.sla')}>
                 {w.sla.map((s) => (
-                  <div key={s.stage} style={{ marginBottom: 10 }}>
-                    <Space style={{ width: 200 }}>{t(`voice.stages.${s.stage}`)}</Space>
-                    <Progress percent={s.compliance ?? 0} size="small" status={s.compliance !== null && s.compliance < 90 ? 'exception' : 'normal'} format={() => pct(s.compliance)} style={{ width: 260 }} />
-                    <span className="bk-muted">
+                  <div key={s.stage} style={{ display: 'flex', alignItems: 'center', gap: 12, marginBottom: 12 }}>
+                    <span style={{ width: 72, flex: 'none' }}>{t(`voice.stages.${s.stage}`)}</span>
+                    <Progress percent={s.compliance ?? 0} size="small" status={s.compliance !== null && s.compliance < 90 ? 'exception' : 'normal'} format={() => pct(s.compliance)} style={{ flex: 1, margin: 0 }} />
+                    <span className="bk-muted" style={{ width: 130, flex: 'none', textAlign: 'right' }}>
                       {t('voice.weekly.onTime')} {s.onTime} · {t('voice.weekly.late')} {s.late}
                     </span>
                   </div>

@@ -25,8 +25,8 @@ export default function NpsReportPage() {
     () =>
       d && {
         tooltip: { trigger: 'axis' },
-        legend: { data: [t('voice.nps.nps'), t('voice.nps.answers')] },
-        grid: { left: 40, right: 40, top: 40, bottom: 30 },
+        legend: { top: 0, data: [t('voice.nps.nps'), t('voice.nps.answers')] },
+        grid: { left: 48, right: 56, top: 48, bottom: 30 },
         xAxis: { type: 'category', data: d.trend.map((p) => p.period) },
         yAxis: [
           { type: 'value', min: -100, max: 100, name: 'NPS' },
@@ -38,7 +38,7 @@ export default function NpsReportPage() {
             type: 'line',
             smooth: true,
             data: d.trend.map((p) => p.nps),
-            markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: '#cf1322' }, label: { formatter: `${t('voice.nps.target')} ${d.target}` }, data: [{ yAxis: d.target }] },
+            markLine: { symbol: 'none', lineStyle: { type: 'dashed', color: '#cf1322' }, label: { position: 'insideEndTop', formatter: `${t('voice.nps.target')} ${d.target}` }, data: [{ yAxis: d.target }] },
           },
           { name: t('voice.nps.answers'), type: 'bar', yAxisIndex: 1, data: d.trend.map((p) => p.n), itemStyle: { color: '#d6e4ff' } },
         ],
@@ -141,7 +141,7 @@ export default function NpsReportPage() {
               </Card>
             </Col>
             <Col xs={24} lg={10}>
-              <Card title={t('voice.nps.verbatims')} data-testid="verbatims">
+              <Card title={t('voice.nps.verbatims')} data-testid="verbatims" styles={{ body: { maxHeight: 520, overflowY: 'auto' } }}>
                 <List
                   dataSource={d.verbatims}
                   locale={{ emptyText: t('voice.nps.noVerbatims') }}
