@@ -14,3 +14,5 @@ export * from '../modules/portal/schema.js';
 export * from '../modules/journeys/schema.js';
 export * from '../modules/loyalty/schema.js';
 export * from '../modules/referrals/schema.js';
+export * from '../modules/complaints/schema.js';
+export * from '../modules/surveys/schema.js';

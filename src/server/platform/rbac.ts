@@ -84,6 +84,16 @@ const PERMISSIONS = {
   'referrals.write': ['group_admin', 'store_manager', 'sales', 'marketing'],
   /** The referral reward ladder and the referee discount. */
   'referrals.settings': ['group_admin', 'store_manager', 'marketing'],
+  /** See complaints (store-scoped) and their timelines. */
+  'complaints.read': ['group_admin', 'store_manager', 'sales', 'service', 'cx'],
+  /** Take a complaint, work it through its steps (acknowledge … revisit), reopen, compensate. */
+  'complaints.write': ['group_admin', 'store_manager', 'sales', 'service', 'cx'],
+  /** A store's SLA budgets, business hours and routing rules. */
+  'complaints.manage': ['group_admin', 'store_manager', 'cx'],
+  /** The weekly complaint analysis and its Excel export; the NPS / CSAT reports and verbatims. */
+  'voice.reports': ['group_admin', 'store_manager', 'cx', 'service', 'sales'],
+  /** Survey templates (builder) and sending a survey by hand. */
+  'surveys.manage': ['group_admin', 'store_manager', 'cx'],
 } satisfies Record<string, TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

@@ -32,6 +32,12 @@ const RewardsPage = lazy(pages.rewards);
 const RedeemCouponPage = lazy(pages.redeemCoupon);
 const LoyaltyReportsPage = lazy(pages.loyaltyReports);
 const ReferralsPage = lazy(pages.referrals);
+const ComplaintListPage = lazy(pages.complaintList);
+const ComplaintDetailPage = lazy(pages.complaintDetail);
+const ComplaintSettingsPage = lazy(pages.complaintSettings);
+const WeeklyReviewPage = lazy(pages.weeklyReview);
+const NpsReportPage = lazy(pages.npsReport);
+const SurveyTemplatesPage = lazy(pages.surveyTemplates);
 
 
 /** The staff console's routes; the server falls back to index.html for every non-/api path. */
@@ -76,6 +82,12 @@ export function App() {
         <Route path="/loyalty/redeem" element={<RequirePermission permission="coupons.redeem"><RedeemCouponPage /></RequirePermission>} />
         <Route path="/loyalty/reports" element={<RequirePermission permission="loyalty.reports"><LoyaltyReportsPage /></RequirePermission>} />
         <Route path="/loyalty/referrals" element={<RequirePermission permission="referrals.read"><ReferralsPage /></RequirePermission>} />
+        <Route path="/complaints" element={<RequirePermission permission="complaints.read"><ComplaintListPage /></RequirePermission>} />
+        <Route path="/complaints/weekly" element={<RequirePermission permission="voice.reports"><WeeklyReviewPage /></RequirePermission>} />
+        <Route path="/complaints/settings" element={<RequirePermission permission="complaints.read"><ComplaintSettingsPage /></RequirePermission>} />
+        <Route path="/complaints/:id" element={<RequirePermission permission="complaints.read"><ComplaintDetailPage /></RequirePermission>} />
+        <Route path="/surveys/nps" element={<RequirePermission permission="voice.reports"><NpsReportPage /></RequirePermission>} />
+        <Route path="/surveys/templates" element={<RequirePermission permission="voice.reports"><SurveyTemplatesPage /></RequirePermission>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -1,4 +1,5 @@
 import {
+  AlertOutlined,
   ApartmentOutlined,
   AuditOutlined,
   CalendarOutlined,
@@ -8,13 +9,16 @@ import {
   ClusterOutlined,
   ControlOutlined,
   CrownOutlined,
+  CustomerServiceOutlined,
   DashboardOutlined,
   DownOutlined,
   FileTextOutlined,
   GiftOutlined,
+  FormOutlined,
   GlobalOutlined,
   HistoryOutlined,
   IdcardOutlined,
+  LineChartOutlined,
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
@@ -23,8 +27,8 @@ import {
   ScanOutlined,
   SendOutlined,
   SettingOutlined,
-  SoundOutlined,
   ShopOutlined,
+  SmileOutlined,
   TeamOutlined,
   ThunderboltOutlined,
   ToolOutlined,
@@ -111,7 +115,14 @@ export function AppLayout() {
     area('service', <ToolOutlined />, t('nav.areaService'), service);
 
     const voice: TItems = [];
-    area('voice', <SoundOutlined />, t('nav.areaVoice'), voice);
+    if (can('complaints.read')) voice.push({ key: '/complaints', icon: <AlertOutlined />, label: t('voice.nav.complaints') });
+    if (can('voice.reports')) {
+      voice.push({ key: '/complaints/weekly', icon: <LineChartOutlined />, label: t('voice.nav.weekly') });
+      voice.push({ key: '/surveys/nps', icon: <SmileOutlined />, label: t('voice.nav.nps') });
+      voice.push({ key: '/surveys/templates', icon: <FormOutlined />, label: t('voice.nav.templates') });
+    }
+    if (can('complaints.manage')) voice.push({ key: '/complaints/settings', icon: <SettingOutlined />, label: t('voice.nav.settings') });
+    area('voice', <CustomerServiceOutlined />, t('nav.areaVoice'), voice);
 
     const admin: TItems = [];
     if (can('imports.run')) admin.push({ key: '/imports', icon: <CloudUploadOutlined />, label: t('nav.imports') });

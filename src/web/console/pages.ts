@@ -26,6 +26,12 @@ export const pages = {
   redeemCoupon: () => import('../loyalty/redeem/RedeemCouponPage'),
   loyaltyReports: () => import('../loyalty/reports/LoyaltyReportsPage'),
   referrals: () => import('../loyalty/referrals/ReferralsPage'),
+  complaintList: () => import('../complaints/complaint-list/ComplaintListPage'),
+  complaintDetail: () => import('../complaints/complaint-detail/ComplaintDetailPage'),
+  complaintSettings: () => import('../complaints/complaint-settings/ComplaintSettingsPage'),
+  weeklyReview: () => import('../complaints/weekly-review/WeeklyReviewPage'),
+  npsReport: () => import('../surveys/nps-report/NpsReportPage'),
+  surveyTemplates: () => import('../surveys/templates/SurveyTemplatesPage'),
 };
 
 /** Loads every page's code once the shell is idle, so the first visit to a page shows data, not a skeleton. */

@@ -49,7 +49,12 @@ export type TPermission =
   | 'coupons.void'
   | 'referrals.read'
   | 'referrals.write'
-  | 'referrals.settings';
+  | 'referrals.settings'
+  | 'complaints.read'
+  | 'complaints.write'
+  | 'complaints.manage'
+  | 'voice.reports'
+  | 'surveys.manage';
 
 interface Session {
   me: Me;
