@@ -64,6 +64,10 @@ const PERMISSIONS = {
   'appointments.checkin': ['group_admin', 'store_manager', 'service'],
   /** Slot length, opening hours, bays and technicians of a store. */
   'appointments.settings': ['group_admin', 'store_manager'],
+  /** See journey rules, previews, runs and a customer's firings. */
+  'journeys.read': ALL,
+  /** Create, edit and switch journey rules; start a run. */
+  'journeys.manage': ['group_admin', 'store_manager', 'marketing', 'cx'],
   /** See members' tiers, points, coupons, the rewards catalogue and loyalty settings. */
   'loyalty.read': ALL,
   /** Tiers, earn rules, campaign multipliers, the rewards catalogue, issuing a coupon by hand. */
@@ -80,6 +84,16 @@ const PERMISSIONS = {
   'referrals.write': ['group_admin', 'store_manager', 'sales', 'marketing'],
   /** The referral reward ladder and the referee discount. */
   'referrals.settings': ['group_admin', 'store_manager', 'marketing'],
+  /** See complaints (store-scoped) and their timelines. */
+  'complaints.read': ['group_admin', 'store_manager', 'sales', 'service', 'cx'],
+  /** Take a complaint, work it through its steps (acknowledge … revisit), reopen, compensate. */
+  'complaints.write': ['group_admin', 'store_manager', 'sales', 'service', 'cx'],
+  /** A store's SLA budgets, business hours and routing rules. */
+  'complaints.manage': ['group_admin', 'store_manager', 'cx'],
+  /** The weekly complaint analysis and its Excel export; the NPS / CSAT reports and verbatims. */
+  'voice.reports': ['group_admin', 'store_manager', 'cx', 'service', 'sales'],
+  /** Survey templates (builder) and sending a survey by hand. */
+  'surveys.manage': ['group_admin', 'store_manager', 'cx'],
 } satisfies Record<string, TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

@@ -38,6 +38,8 @@ export type TPermission =
   | 'segments.read'
   | 'segments.write'
   | 'segments.export'
+  | 'journeys.read'
+  | 'journeys.manage'
   | 'segments.settings'
   | 'loyalty.read'
   | 'loyalty.manage'
@@ -47,7 +49,12 @@ export type TPermission =
   | 'coupons.void'
   | 'referrals.read'
   | 'referrals.write'
-  | 'referrals.settings';
+  | 'referrals.settings'
+  | 'complaints.read'
+  | 'complaints.write'
+  | 'complaints.manage'
+  | 'voice.reports'
+  | 'surveys.manage';
 
 interface Session {
   me: Me;

@@ -150,6 +150,15 @@ export interface TTimelineRaw {
   refId: string | null;
 }
 
+const TASK_STATUS_TEXT: Record<string, string> = { open: '待办 / Open', done: '已完成 / Done', cancelled: '已取消 / Cancelled' };
+const TASK_OUTCOME_TEXT: Record<string, string> = {
+  reached: '已联系 / Reached',
+  not_reached: '未接通 / Not reached',
+  booked: '已预约 / Booked',
+  not_interested: '无意向 / Not interested',
+  complaint_raised: '客户投诉 / Complaint raised',
+};
+
 const join = (...parts: (string | null | undefined)[]) => parts.filter((p) => p).join(' · ');
 
 /** Gives a timeline row its title and detail, in the bilingual style of the console. */
@@ -170,6 +179,13 @@ export function describeTimelineEntry(r: TTimelineRaw): { at: Date; kind: TTimel
       return { ...base, title: `工单进度 / Workshop: ${STAGE_LABELS[r.sub] ?? r.sub}`, detail: join(r.label, r.note) };
     case 'behaviour':
       return { ...base, title: r.sub, detail: r.note === '{}' ? '' : r.note.slice(0, 200) };
+    case 'journey':
+      return { ...base, title: `全周期关怀 / Journey: ${r.label}`, detail: r.note };
+    case 'task': {
+      const status = TASK_STATUS_TEXT[r.sub] ?? r.sub;
+      const outcome = r.note ? TASK_OUTCOME_TEXT[r.note] ?? r.note : '';
+      return { ...base, title: `任务 / Task: ${r.label}`, detail: join(status, outcome) };
+    }
     case 'appointment': {
       // Booked at `at`, for the slot in `label` (`status|YYYY-MM-DD HH:mm`, store time). One bilingual title
       // (`中文 / English`) with the slot, the kind and the state of the booking; the note as written.

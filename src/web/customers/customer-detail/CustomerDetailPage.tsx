@@ -20,6 +20,7 @@ import { MergeModal } from './MergeModal';
 import { ProfileCard } from './ProfileCard';
 import { RepairOrdersTab } from './RepairOrdersTab';
 import { SalesOrdersTab } from './SalesOrdersTab';
+import { CustomerComplaintsTab } from '../../complaints/components/CustomerComplaintsTab';
 import { TasksTab, TasksTabLabel } from './TasksTab';
 import { TimelineTab } from './TimelineTab';
 import { VehiclesTab } from './VehiclesTab';
@@ -145,6 +146,7 @@ export default function CustomerDetailPage() {
             { key: 'tasks', label: <TasksTabLabel customerId={c.id} />, children: <TasksTab customerId={c.id} onCreate={() => setCreatingTask(true)} /> },
             { key: 'messages', label: t('messaging.customerTab.title'), children: <MessagesTab customerId={c.id} onSend={() => setSending(true)} /> },
             { key: 'member', label: t('loyalty.member.tab'), children: <MemberTab customerId={c.id} /> },
+            ...(can('complaints.read') ? [{ key: 'complaints', label: t('voice.customerTab.title'), children: <CustomerComplaintsTab customerId={c.id} /> }] : []),
           ]}
         />
       </Card>
