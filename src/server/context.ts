@@ -42,7 +42,7 @@ export function createServices(deps: { db: TDb; clock: Clock; jobs: Jobs | null;
   const referrals = createReferralsService({ ...deps, loyalty });
   const complaints = createComplaintsService(deps);
   const surveys = createSurveysService({ ...deps, messaging, tasks, complaints });
-  const journeys = createJourneysService({ ...deps, segments, actions: createActionRegistry({ tasks, messaging }) });
+  const journeys = createJourneysService({ ...deps, segments, actions: createActionRegistry({ tasks, messaging, loyalty }) });
   return {
     org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal, journeys, loyalty, referrals,
     complaints, surveys, complaintReports: createComplaintReports(deps), surveyReports: createSurveyReports(deps),

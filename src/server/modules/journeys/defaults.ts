@@ -122,7 +122,7 @@ export const DEFAULT_RULES: TDefaultRule[] = [
     enabled: true,
     trigger: { kind: 'date_offset', field: 'customer.birthday', offsetDays: 0 },
     conditions: [],
-    actions: [message('journeys.birthday')],
+    actions: [message('journeys.birthday'), { kind: 'issue_coupon', params: { title: '生日保养券', valueYuan: 500, validDays: 30 } }],
   },
   {
     code: 'seasonal_spring_festival',
