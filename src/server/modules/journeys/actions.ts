@@ -68,7 +68,14 @@ const ZTag = z.object({ tag: z.string().trim().min(1).max(40) });
 
 const DAY_MS = 86_400_000;
 
-export function createActionRegistry(deps: { tasks: Pick<TTasksService, 'createTasksForAudience'>; messaging: Pick<TMessagingService, 'enqueueForAudience'> }) {
+/**
+ * `extra`: the action kinds other modules contribute (loyalty's issue_coupon and award_points, surveys' send_survey),
+ * each built by its own module from its own set-based audience function (`…/journey-actions.ts`).
+ */
+export function createActionRegistry(
+  deps: { tasks: Pick<TTasksService, 'createTasksForAudience'>; messaging: Pick<TMessagingService, 'enqueueForAudience'> },
+  extra: TActionDef<never>[] = [],
+) {
   const createTask: TActionDef<z.infer<typeof ZCreateTask>> = {
     kind: 'create_task',
     schema: ZCreateTask,
@@ -152,7 +159,7 @@ export function createActionRegistry(deps: { tasks: Pick<TTasksService, 'createT
     },
   };
 
-  const defs: TActionDef<never>[] = [createTask, sendMessage, addTag, removeTag] as unknown as TActionDef<never>[];
+  const defs: TActionDef<never>[] = [...([createTask, sendMessage, addTag, removeTag] as unknown as TActionDef<never>[]), ...extra];
   const byKind = new Map(defs.map((d) => [d.kind, d]));
 
   return {

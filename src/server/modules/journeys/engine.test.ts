@@ -133,6 +133,15 @@ const CASES: TCase[] = [
     },
   },
   {
+    code: 'post_service_survey',
+    setup: async () => {
+      const { c, v } = await car();
+      const ro = await insertRo(env.ctx.db, v, addDays(D, -1), { kind: 'maintenance' });
+      await event('repair_order.closed', c, addDays(D, -1), { roId: ro.id, roNo: ro.roNo, vehicleId: v.id });
+      return { customerId: c.id, day: D };
+    },
+  },
+  {
     code: 'trade_in',
     setup: async () => {
       const { c, v } = await car({ deliveryDate: '2025-01-01', purchaseDate: '2025-01-01' });
