@@ -212,7 +212,7 @@ export function createJourneysService(deps: TJourneysDeps) {
   // Evaluation
   // -------------------------------------------------------------------------------------------------------------
 
-  type TEvalRule = Pick<TRuleRow, 'trigger' | 'audience' | 'conditions' | 'nameZh' | 'storeId'> & { id: string | null; enabled: boolean };
+  type TEvalRule = Pick<TRuleRow, 'trigger' | 'audience' | 'conditions' | 'nameZh' | 'nameEn' | 'storeId'> & { id: string | null; enabled: boolean };
 
   /** Which stores a rule runs for: a store rule its store; a group rule every store whose switch (or the default) is on. */
   function storeFilterOf(r: TEvalRule, onlyStore: string | null, forPreview: boolean): SQL {
@@ -244,7 +244,7 @@ export function createJourneysService(deps: TJourneysDeps) {
       audience,
       conditions: r.conditions,
       customerIds: o.customerIds ?? null,
-      ruleCode: r.nameZh,
+      ruleName: { zh: r.nameZh, en: r.nameEn },
     });
   }
 
