@@ -258,6 +258,16 @@ describe('at most once per occurrence', () => {
     expect(after.days.find((d) => d.day === '2027-06-03')!.count).toBe(0); // audience (June birthdays) and fired keys applied
   });
 
+  it('a 29 February birthday falls on 28 February in common years, and on the 29th in leap years', async () => {
+    const rule = await ruleOf('birthday');
+    const c = await insertCustomer(env.ctx.db, { storeId: store1, birthday: '2000-02-29' });
+    for (const [day, n] of [['2027-02-27', 0], ['2027-02-28', 1], ['2027-03-01', 0], ['2028-02-28', 0], ['2028-02-29', 1]] as const) {
+      env.clock.set(`${day}T06:00:00+08:00`);
+      const rep = await svc.runRule(rule, { asOf: day, runId: null, onlyStore: null, customerIds: [c.id] });
+      expect(rep.fired, day).toBe(n);
+    }
+  });
+
   it('a store switch turns a group rule off for that store only', async () => {
     const rule = await ruleOf('birthday');
     const store2 = org.stores[1]!.id;

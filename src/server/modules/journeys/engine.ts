@@ -99,12 +99,16 @@ function triggerSql(t: TTrigger, o: TCandidateOptions): SQL {
   switch (t.field) {
     case 'customer.birthday': {
       // The occurrence is this year's birthday (29 Feb falls on 28 Feb in common years).
+      // One hash join on 'MM-DD': the days of the range, plus 29 Feb birthdays on 28 Feb of common years.
       return sql`select g.d + ${k}::int as day, c.id as customer_id, null::uuid as vehicle_id, g.d as occ,
           'birthday:' || to_char(g.d, 'YYYY') || ':' || c.id as key, ${reason(sql`to_char(g.d, 'MM-DD')`)} as reason
-        from (select gs::date as d from generate_series(${lo}, ${hi}, interval '1 day') gs) g
-        join customers c on c.birthday is not null and (
-          to_char(c.birthday, 'MM-DD') = to_char(g.d, 'MM-DD')
-          or (to_char(c.birthday, 'MM-DD') = '02-29' and to_char(g.d, 'MM-DD') = '02-28' and to_char(g.d + 1, 'MM-DD') = '03-01'))`;
+        from (
+          select gs::date as d, to_char(gs, 'MM-DD') as mmdd from generate_series(${lo}, ${hi}, interval '1 day') gs
+          union all
+          select gs::date, '02-29' from generate_series(${lo}, ${hi}, interval '1 day') gs
+          where to_char(gs, 'MM-DD') = '02-28' and to_char(gs + interval '1 day', 'MM-DD') = '03-01'
+        ) g
+        join customers c on c.birthday is not null and to_char(c.birthday, 'MM-DD') = g.mmdd`;
     }
     case 'customer.last_visit': {
       const occ = localDay(sql`f.last_visit_at`, tz);
