@@ -267,6 +267,9 @@ export function createJourneysService(deps: TJourneysDeps) {
             select ${uuidv7Sql(sql`row_number() over ()`, now.getTime())}, ${r.id}::uuid, x.store_id, x.customer_id, x.vehicle_id, x.firing_key, x.day,
               ${now.toISOString()}::timestamptz, x.reason, ${o.runId}::uuid, ${batchId}::uuid
             from cand x
+            -- Keys fired before are skipped by an anti-join on the unique index (cheaper than a conflicting insert
+            -- each); the ON CONFLICT still settles a key another worker inserts meanwhile.
+            where not exists (select 1 from journey_firings jf where jf.rule_id = ${r.id}::uuid and jf.firing_key = x.firing_key)
             order by x.customer_id
             on conflict (rule_id, firing_key) do nothing
             returning 1)
