@@ -90,7 +90,8 @@ test.describe('journeys', () => {
     const task = timeline.getByTestId('timeline-entry').filter({ hasText: taskTitle });
     await expect(task).toContainText('已完成');
     await expect(task).toContainText('已联系');
-    await snap('73-customer-timeline-journey');
+    await firing.scrollIntoViewIfNeeded();
+    await snap('73-customer-timeline-journey', { fullPage: true });
 
     // The run is in the runs list with its report.
     await page.goto('/journeys/runs');

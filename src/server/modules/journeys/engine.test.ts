@@ -270,6 +270,20 @@ describe('at most once per occurrence', () => {
     }
   });
 
+  it('the incremental run fires event rules on new domain events once, with its own receipts', async () => {
+    env.clock.set('2027-08-08T10:30:00+08:00');
+    const c = await insertCustomer(env.ctx.db, { storeId: store1 });
+    await env.ctx.db.insert(domainEvents).values({ type: 'sales_order.delivered', customerId: c.id, storeId: store1, payload: { orderNo: 'SO-INC-1' }, createdAt: new Date('2027-08-08T02:00:00Z') });
+    const first = await svc.incremental();
+    expect(first.customers).toBeGreaterThanOrEqual(1);
+    expect(first.run?.report.find((r) => r.code === 'handover')?.fired).toBeGreaterThanOrEqual(1);
+    const handover = await ruleOf('handover');
+    const f = await env.ctx.db.select().from(journeyFirings).where(and(eq(journeyFirings.ruleId, handover.id), eq(journeyFirings.customerId, c.id)));
+    expect(f).toHaveLength(1);
+    expect(f[0]!.reason).toContain('SO-INC-1');
+    expect((await svc.incremental()).events).toBe(0);
+  });
+
   it('a store switch turns a group rule off for that store only', async () => {
     const rule = await ruleOf('birthday');
     const store2 = org.stores[1]!.id;

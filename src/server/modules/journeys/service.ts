@@ -377,7 +377,9 @@ export function createJourneysService(deps: TJourneysDeps) {
     ).rows;
     if (events.length === 0) return { events: 0, customers: 0, run: null };
     const ids = [...new Set(events.map((e) => e.customer_id).filter((x): x is string => !!x))];
-    await deps.segments.refreshChanged();
+    // The segments consumer may be refreshing the same customers right now (its lock): the rules then read facts a
+    // minute old, and the next daily run sees the fresh ones.
+    await deps.segments.refreshChanged().catch(() => undefined);
     const r = ids.length ? await run({ kind: 'incremental', customerIds: ids }) : null;
     await db
       .insert(journeyEventReceipts)
