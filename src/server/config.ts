@@ -27,6 +27,8 @@ const ZConfig = z.object({
   BAOKE_MAIL_FROM: z.string().min(3).default('Baoke 保客 <noreply@baoke.local>'),
   /** The address owners reach Baoke at, for links in messages (unsubscribe); default http://localhost:PORT. */
   BAOKE_PUBLIC_URL: z.string().url().optional(),
+  /** Answers to the public survey endpoint one address may send a minute (a dealership's Wi-Fi shares one address). */
+  BAOKE_SURVEY_RATE_LIMIT: z.coerce.number().int().positive().default(120),
 });
 
 export type TConfig = z.infer<typeof ZConfig> & { dataDir: string; filesDir: string };

@@ -15,6 +15,12 @@ import { createAppointmentsService } from './modules/service/appointments/servic
 import { createPortalService } from './modules/portal/service.js';
 import { createActionRegistry } from './modules/journeys/actions.js';
 import { createJourneysService } from './modules/journeys/service.js';
+import { createLoyaltyService } from './modules/loyalty/service.js';
+import { createReferralsService } from './modules/referrals/service.js';
+import { createComplaintsService } from './modules/complaints/service.js';
+import { createSurveysService } from './modules/surveys/service.js';
+import { createComplaintReports } from './modules/complaints/reports.js';
+import { createSurveyReports } from './modules/surveys/reports.js';
 
 /**
  * The composition root's product: every service, built once with explicit dependencies. `demo` is true only for
@@ -32,8 +38,15 @@ export function createServices(deps: { db: TDb; clock: Clock; jobs: Jobs | null;
   const messaging = createMessagingService(deps);
   const appointments = createAppointmentsService({ ...deps, messaging, serviceOrders });
   const portal = createPortalService({ ...deps, messaging, customers, vehicles, sales, serviceOrders, appointments, segments });
+  const loyalty = createLoyaltyService({ ...deps, messaging });
+  const referrals = createReferralsService({ ...deps, loyalty });
+  const complaints = createComplaintsService(deps);
+  const surveys = createSurveysService({ ...deps, messaging, tasks, complaints });
   const journeys = createJourneysService({ ...deps, segments, actions: createActionRegistry({ tasks, messaging }) });
-  return { org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal, journeys };
+  return {
+    org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal, journeys, loyalty, referrals,
+    complaints, surveys, complaintReports: createComplaintReports(deps), surveyReports: createSurveyReports(deps),
+  };
 }
 
 export type TServices = ReturnType<typeof createServices>;

@@ -10,6 +10,7 @@ import { stores } from './modules/org/schema.js';
 import { systemClock } from './platform/clock.js';
 import { startJobs, type Jobs } from './platform/jobs.js';
 import { allJobs } from './jobs.js';
+import { seedDemoVoice } from './seed/voice.js';
 import { seedDemo, seedDemoService } from './seed/demo.js';
 import { DEMO_PASSWORD } from './seed/org.js';
 
@@ -28,6 +29,7 @@ async function boot(config: TConfig, mode: { web: boolean; worker: boolean; demo
       const t = Date.now();
       await seedDemo(database.db, { size: config.BAOKE_DEMO_SIZE, seed: 2026, log });
       await seedDemoService(database.db, { seed: 2026, log });
+      await seedDemoVoice(database.db, services, { asOf: new Date(), log });
       log(`demo data ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     }
     // The demo's insights (lifecycle, value, trade-in), its customer-list fact filters and its segment counts read the
@@ -130,6 +132,7 @@ program
     const { database, embedded } = await openDatabase(config, log);
     await seedDemo(database.db, { size: o.size, seed: o.seed, log });
     await seedDemoService(database.db, { seed: o.seed, log });
+    await seedDemoVoice(database.db, createServices({ db: database.db, clock: systemClock, jobs: null, config }), { asOf: new Date(), log });
     await database.close();
     await embedded?.stop();
   });

@@ -27,6 +27,17 @@ const JourneyRulesPage = lazy(pages.journeyRules);
 const JourneyRuleEditorPage = lazy(pages.journeyRuleEditor);
 const JourneyRunsPage = lazy(pages.journeyRuns);
 const FactSettingsPage = lazy(pages.factSettings);
+const LoyaltySettingsPage = lazy(pages.loyaltySettings);
+const RewardsPage = lazy(pages.rewards);
+const RedeemCouponPage = lazy(pages.redeemCoupon);
+const LoyaltyReportsPage = lazy(pages.loyaltyReports);
+const ReferralsPage = lazy(pages.referrals);
+const ComplaintListPage = lazy(pages.complaintList);
+const ComplaintDetailPage = lazy(pages.complaintDetail);
+const ComplaintSettingsPage = lazy(pages.complaintSettings);
+const WeeklyReviewPage = lazy(pages.weeklyReview);
+const NpsReportPage = lazy(pages.npsReport);
+const SurveyTemplatesPage = lazy(pages.surveyTemplates);
 
 
 /** The staff console's routes; the server falls back to index.html for every non-/api path. */
@@ -66,6 +77,17 @@ export function App() {
         <Route path="/journeys/runs" element={<RequirePermission permission="journeys.read"><JourneyRunsPage /></RequirePermission>} />
         <Route path="/journeys/new" element={<RequirePermission permission="journeys.manage"><JourneyRuleEditorPage /></RequirePermission>} />
         <Route path="/journeys/:id" element={<RequirePermission permission="journeys.read"><JourneyRuleEditorPage /></RequirePermission>} />
+        <Route path="/loyalty/settings" element={<RequirePermission permission="loyalty.read"><LoyaltySettingsPage /></RequirePermission>} />
+        <Route path="/loyalty/rewards" element={<RequirePermission permission="loyalty.read"><RewardsPage /></RequirePermission>} />
+        <Route path="/loyalty/redeem" element={<RequirePermission permission="coupons.redeem"><RedeemCouponPage /></RequirePermission>} />
+        <Route path="/loyalty/reports" element={<RequirePermission permission="loyalty.reports"><LoyaltyReportsPage /></RequirePermission>} />
+        <Route path="/loyalty/referrals" element={<RequirePermission permission="referrals.read"><ReferralsPage /></RequirePermission>} />
+        <Route path="/complaints" element={<RequirePermission permission="complaints.read"><ComplaintListPage /></RequirePermission>} />
+        <Route path="/complaints/weekly" element={<RequirePermission permission="voice.reports"><WeeklyReviewPage /></RequirePermission>} />
+        <Route path="/complaints/settings" element={<RequirePermission permission="complaints.read"><ComplaintSettingsPage /></RequirePermission>} />
+        <Route path="/complaints/:id" element={<RequirePermission permission="complaints.read"><ComplaintDetailPage /></RequirePermission>} />
+        <Route path="/surveys/nps" element={<RequirePermission permission="voice.reports"><NpsReportPage /></RequirePermission>} />
+        <Route path="/surveys/templates" element={<RequirePermission permission="voice.reports"><SurveyTemplatesPage /></RequirePermission>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

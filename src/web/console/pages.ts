@@ -21,6 +21,17 @@ export const pages = {
   journeyRules: () => import('../journeys/rule-list/JourneyRulesPage'),
   journeyRuleEditor: () => import('../journeys/rule-editor/JourneyRuleEditorPage'),
   journeyRuns: () => import('../journeys/runs/JourneyRunsPage'),
+  loyaltySettings: () => import('../loyalty/settings/LoyaltySettingsPage'),
+  rewards: () => import('../loyalty/rewards/RewardsPage'),
+  redeemCoupon: () => import('../loyalty/redeem/RedeemCouponPage'),
+  loyaltyReports: () => import('../loyalty/reports/LoyaltyReportsPage'),
+  referrals: () => import('../loyalty/referrals/ReferralsPage'),
+  complaintList: () => import('../complaints/complaint-list/ComplaintListPage'),
+  complaintDetail: () => import('../complaints/complaint-detail/ComplaintDetailPage'),
+  complaintSettings: () => import('../complaints/complaint-settings/ComplaintSettingsPage'),
+  weeklyReview: () => import('../complaints/weekly-review/WeeklyReviewPage'),
+  npsReport: () => import('../surveys/nps-report/NpsReportPage'),
+  surveyTemplates: () => import('../surveys/templates/SurveyTemplatesPage'),
 };
 
 /** Loads every page's code once the shell is idle, so the first visit to a page shows data, not a skeleton. */

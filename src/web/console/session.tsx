@@ -40,7 +40,21 @@ export type TPermission =
   | 'segments.export'
   | 'journeys.read'
   | 'journeys.manage'
-  | 'segments.settings';
+  | 'segments.settings'
+  | 'loyalty.read'
+  | 'loyalty.manage'
+  | 'loyalty.adjust'
+  | 'loyalty.reports'
+  | 'coupons.redeem'
+  | 'coupons.void'
+  | 'referrals.read'
+  | 'referrals.write'
+  | 'referrals.settings'
+  | 'complaints.read'
+  | 'complaints.write'
+  | 'complaints.manage'
+  | 'voice.reports'
+  | 'surveys.manage';
 
 interface Session {
   me: Me;

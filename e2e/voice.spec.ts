@@ -1,0 +1,86 @@
+import type { Page } from '@playwright/test';
+import { expect, settle, test } from './fixtures.js';
+
+/**
+ * The voice of the owner, end to end: a survey link answered on a phone by a detractor opens a complaint, which the
+ * CX officer acknowledges, resolves, reports back and revisits until it closes; the NPS report shows the answer.
+ */
+
+async function call<T>(page: Page, method: 'GET' | 'POST', url: string, data?: unknown): Promise<T> {
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'baoke_csrf')?.value ?? '';
+  const res = await page.request.fetch(`/api/v1${url}`, { method, data, headers: method === 'GET' ? {} : { 'x-csrf-token': csrf } });
+  expect(res.ok(), `${method} ${url}: ${res.status()} ${await res.text()}`).toBeTruthy();
+  return (await res.json()) as T;
+}
+
+test('a detractor’s answer → complaint → acknowledged → resolved → revisit → closed, with the NPS report updated', async ({ page, signIn, snap, browser }) => {
+  await signIn('cx1');
+  const { items } = await call<{ items: { id: string; name: string }[] }>(page, 'GET', '/customers?limit=50');
+  const customer = items[7]!;
+  const templates = await call<{ id: string; code: string | null }[]>(page, 'GET', '/survey-templates');
+  const tpl = templates.find((t) => t.code === 'default_service')!;
+  const inv = await call<{ link: string }>(page, 'POST', '/survey-invitations', { customerId: customer.id, templateId: tpl.id });
+  const path = new URL(inv.link).pathname;
+
+  // The owner, on a phone, no login.
+  const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN', baseURL: new URL(page.url() === 'about:blank' ? inv.link : page.url()).origin });
+  const owner = await phone.newPage();
+  await owner.goto(path);
+  await expect(owner.getByRole('heading', { name: '维修保养满意度（次日）' })).toBeVisible();
+  await owner.getByTestId('q-nps').getByRole('radio', { name: '3', exact: true }).click();
+  await owner.getByTestId('q-csat').getByRole('radio', { name: '2', exact: true }).click();
+  await owner.getByTestId('q-low_reason').getByText('等待时间').click();
+  const comment = `等了一上午没人理 ${Date.now() % 10000}`;
+  await owner.getByTestId('q-comment').locator('textarea').fill(comment);
+  await owner.waitForTimeout(300);
+  await owner.screenshot({ path: 'test-results/screens/voice-survey-375.png', fullPage: true });
+  await owner.getByTestId('survey-submit').click();
+  await expect(owner.getByText('提交成功')).toBeVisible();
+  await owner.goto(path);
+  await expect(owner.getByText('您已提交过本问卷')).toBeVisible();
+  await phone.close();
+
+  // The complaint it opened, on the clock.
+  await page.goto('/complaints');
+  await page.getByPlaceholder('搜索单号、标题或客户').fill(customer.name);
+  await page.getByPlaceholder('搜索单号、标题或客户').press('Enter');
+  const row = page.getByTestId('complaint-table').getByRole('row').filter({ hasText: '满意度调查贬损者' }).first();
+  await expect(row).toBeVisible();
+  await expect(row.getByTestId('next-due')).toContainText('响应');
+  await snap('voice-complaints');
+  await row.getByRole('link').first().click();
+  await expect(page.getByTestId('clock-acknowledge')).toBeVisible();
+  await expect(page.getByText('等待时间').first()).toBeVisible();
+  await snap('voice-complaint-detail', { fullPage: true });
+
+  const step = async (action: string, fill?: () => Promise<void>) => {
+    await page.getByTestId(`action-${action}`).click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog).toBeVisible();
+    await fill?.();
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await expect(dialog).toBeHidden();
+    await settle(page);
+  };
+  await step('acknowledge', () => page.getByRole('dialog').getByLabel('备注').fill('已致电客户致歉'));
+  await expect(page.getByText('已响应').first()).toBeVisible();
+  await step('resolve', async () => {
+    await page.getByRole('dialog').getByLabel('根因').fill('快保工位不足');
+    await page.getByRole('dialog').getByLabel('处理结果').fill('增开快保工位，赠送一次免费洗车');
+  });
+  await step('feedback');
+  await step('revisit', () => page.getByRole('dialog').getByLabel('备注').fill('客户表示满意'));
+  await expect(page.getByText('已关闭').first()).toBeVisible();
+  await expect(page.getByTestId('complaint-timeline')).toContainText('回访');
+  await snap('voice-complaint-closed', { fullPage: true });
+
+  // The NPS report counts the answer and shows the verbatim.
+  await page.goto('/surveys/nps');
+  await expect(page.getByTestId('verbatims')).toContainText(comment);
+  await expect(page.getByTestId('nps-trend')).toBeVisible();
+  await snap('voice-nps', { fullPage: true });
+
+  await page.goto('/complaints/weekly');
+  await expect(page.getByTestId('weekly-trend')).toBeVisible();
+  await snap('voice-weekly', { fullPage: true });
+});
