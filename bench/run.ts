@@ -5,6 +5,7 @@
  *   api     latency of the customer list, searches and the 360 view against that dataset
  *   import  the import pipeline (bench/import.ts) on a separate database of the same server
  *   facts   derived facts and segment counts (bench/lifecycle.ts) on the bench dataset
+ *   lifecycle  the journeys engine: daily run of all default rules, incremental, preview (bench/lifecycle.ts)
  *   all     data (skipped when present), then api, import and facts
  *
  * Results are printed as tables and written to bench/results/<scenario>-<timestamp>.json. See bench/README.md.
@@ -38,7 +39,7 @@ interface Options {
   rows: number;
 }
 
-const SCENARIOS = ['data', 'api', 'import', 'facts', 'all'] as const;
+const SCENARIOS = ['data', 'api', 'import', 'facts', 'lifecycle', 'all'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -115,6 +116,16 @@ async function scenarioFacts(server: BenchServer, o: Options) {
   log(`results written to ${file}`);
 }
 
+async function scenarioLifecycle(server: BenchServer, o: Options) {
+  const runLifecycleBench = await optionalScenario<(opts: { databaseUrl: string; log: (line: string) => void; asOf?: string }) => Promise<Row[]>>('./lifecycle.js', 'runLifecycleBench');
+  if (!runLifecycleBench) return;
+  const rows = await runLifecycleBench({ databaseUrl: server.url, log });
+  console.log();
+  printTable(rows);
+  const file = writeResults('lifecycle', { options: { customers: o.customers }, rows });
+  log(`results written to ${file}`);
+}
+
 const program = new Command('bench')
   .description('Baoke benchmarks: data | api | import | facts | all (see bench/README.md)')
   .argument('<scenario>', SCENARIOS.join(' | '))
@@ -138,6 +149,7 @@ const program = new Command('bench')
       if (scenario === 'api' || scenario === 'all') await scenarioApi(server, o);
       if (scenario === 'import' || scenario === 'all') await scenarioImport(server, o);
       if (scenario === 'facts' || scenario === 'all') await scenarioFacts(server, o);
+      if (scenario === 'lifecycle' || scenario === 'all') await scenarioLifecycle(server, o);
     } finally {
       await server.stop();
     }

@@ -45,6 +45,11 @@ describe('journeys routes', () => {
     expect(cat.json().actions.map((a: { kind: string }) => a.kind)).toEqual(['create_task', 'send_message', 'add_tag', 'remove_tag', 'issue_coupon', 'award_points', 'send_survey']);
   });
 
+  it('documents every journeys route in the OpenAPI document', async () => {
+    const docs = await env.app.inject({ url: '/api/docs/json' });
+    expect(Object.keys(docs.json().paths)).toEqual(expect.arrayContaining(['/api/v1/journeys/rules', '/api/v1/journeys/rules/{id}/enabled', '/api/v1/journeys/runs/{id}', '/api/v1/customers/{id}/journey-firings']));
+  });
+
   it('creates a store rule, previews it, switches it on, runs it and shows the firing', async () => {
     const h = await as('marketing1');
     const c = await seedCustomer(env.ctx.db, org.stores[0]!.id, { name: '生日客户', birthday: '1990-12-03' });
