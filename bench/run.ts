@@ -5,6 +5,7 @@
  *   api     latency of the customer list, searches and the 360 view against that dataset
  *   import  the import pipeline (bench/import.ts) on a separate database of the same server
  *   facts   derived facts and segment counts (bench/lifecycle.ts) on the bench dataset
+ *   lifecycle  the journeys engine: daily run of all default rules, incremental, preview (bench/lifecycle.ts)
  *   all     data (skipped when present), then api, import and facts
  *   loyalty the points ledger under load and 100 parallel coupon redemptions (bench/loyalty.ts), on its own database
  *           `baoke_loyalty_bench` of the server at --database-url (default the system PostgreSQL on 127.0.0.1:5432)
@@ -45,7 +46,7 @@ interface Options {
   pool: number;
 }
 
-const SCENARIOS = ['data', 'api', 'import', 'facts', 'all', 'loyalty'] as const;
+const SCENARIOS = ['data', 'api', 'import', 'facts', 'lifecycle', 'all', 'loyalty'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -122,6 +123,16 @@ async function scenarioFacts(server: BenchServer, o: Options) {
   log(`results written to ${file}`);
 }
 
+async function scenarioLifecycle(server: BenchServer, o: Options) {
+  const runLifecycleBench = await optionalScenario<(opts: { databaseUrl: string; log: (line: string) => void; asOf?: string }) => Promise<Row[]>>('./lifecycle.js', 'runLifecycleBench');
+  if (!runLifecycleBench) return;
+  const rows = await runLifecycleBench({ databaseUrl: server.url, log });
+  console.log();
+  printTable(rows);
+  const file = writeResults('lifecycle', { options: { customers: o.customers }, rows });
+  log(`results written to ${file}`);
+}
+
 async function scenarioLoyalty(o: Options) {
   const { rows, passed, summary } = await runLoyaltyBench({ serverUrl: o.databaseUrl ?? DEFAULT_LOYALTY_BENCH_URL, accounts: o.accounts, clients: o.clients, seconds: o.seconds, pool: o.pool, log });
   console.log();
@@ -159,6 +170,7 @@ const program = new Command('bench')
       if (scenario === 'api' || scenario === 'all') await scenarioApi(server, o);
       if (scenario === 'import' || scenario === 'all') await scenarioImport(server, o);
       if (scenario === 'facts' || scenario === 'all') await scenarioFacts(server, o);
+      if (scenario === 'lifecycle' || scenario === 'all') await scenarioLifecycle(server, o);
     } finally {
       await server.stop();
     }

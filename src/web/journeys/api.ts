@@ -107,7 +107,11 @@ export function useJourneyRun(id: string | null) {
     queryKey: journeyKeys.run(id ?? ''),
     queryFn: async ({ signal }) => {
       const r = await api<JourneyRun>(`/journeys/runs/${id}`, { signal });
-      if (r.status !== 'running') void qc.invalidateQueries({ queryKey: ['journeys', 'rules'] });
+      if (r.status !== 'running') {
+        void qc.invalidateQueries({ queryKey: ['journeys', 'rules'] });
+        void qc.invalidateQueries({ queryKey: ['journeys', 'rule'] });
+        void qc.invalidateQueries({ queryKey: ['journeys', 'preview'] });
+      }
       return r;
     },
     enabled: !!id,

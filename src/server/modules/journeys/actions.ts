@@ -14,7 +14,6 @@ import type { TDbOrTx } from '../../db/index.js';
 import { ValidationError } from '../../platform/errors.js';
 import type { TMessagingService } from '../messaging/service.js';
 import type { TTasksService } from '../tasks/service.js';
-import type { TLoyaltyService } from '../loyalty/service.js';
 
 export interface TActionContext {
   /**
@@ -66,20 +65,17 @@ const ZSendMessage = z.object({
   purpose: ZMessagePurpose.default('service'),
 });
 const ZTag = z.object({ tag: z.string().trim().min(1).max(40) });
-const ZIssueCoupon = z.object({
-  title: z.string().trim().min(1).max(100),
-  valueYuan: z.number().min(0).max(1_000_000).default(0),
-  validDays: z.number().int().min(1).max(3650).default(30),
-});
-const ZAwardPoints = z.object({ points: z.number().int().min(1).max(1_000_000), reason: z.string().trim().min(1).max(200).default('关怀积分 / Journey points') });
 
 const DAY_MS = 86_400_000;
 
-export function createActionRegistry(deps: {
-  tasks: Pick<TTasksService, 'createTasksForAudience'>;
-  messaging: Pick<TMessagingService, 'enqueueForAudience'>;
-  loyalty?: Pick<TLoyaltyService, 'issueCouponsForAudience' | 'awardPointsForAudience'>;
-}) {
+/**
+ * `extra`: the action kinds other modules contribute (loyalty's issue_coupon and award_points, surveys' send_survey),
+ * each built by its own module from its own set-based audience function (`…/journey-actions.ts`).
+ */
+export function createActionRegistry(
+  deps: { tasks: Pick<TTasksService, 'createTasksForAudience'>; messaging: Pick<TMessagingService, 'enqueueForAudience'> },
+  extra: TActionDef<never>[] = [],
+) {
   const createTask: TActionDef<z.infer<typeof ZCreateTask>> = {
     kind: 'create_task',
     schema: ZCreateTask,
@@ -163,47 +159,7 @@ export function createActionRegistry(deps: {
     },
   };
 
-  // Loyalty's actions: one coupon / one credit per firing (issue key and idempotency key `journey:<firing key>`).
-  const loyaltyDefs: TActionDef<never>[] = [];
-  if (deps.loyalty) {
-    const loyalty = deps.loyalty;
-    const issueCoupon: TActionDef<z.infer<typeof ZIssueCoupon>> = {
-      kind: 'issue_coupon',
-      schema: ZIssueCoupon,
-      describe: {
-        zh: '发放优惠券',
-        en: 'Issue a coupon',
-        fields: [
-          { key: 'title', type: 'text', zh: '券名称', en: 'Title', required: true },
-          { key: 'valueYuan', type: 'number', zh: '面值（元）', en: 'Value (¥)', required: true, default: 500 },
-          { key: 'validDays', type: 'number', zh: '有效天数', en: 'Valid for days', required: true, default: 30 },
-        ],
-      },
-      async execute(tx, p, ctx) {
-        const r = await loyalty.issueCouponsForAudience(tx, { audience: ctx.audience, coupon: { title: p.title, valueFen: Math.round(p.valueYuan * 100), validDays: p.validDays }, source: 'journey', keyPrefix: 'journey:' });
-        return { done: r.issued, suppressed: Math.max(0, ctx.fired - r.issued) };
-      },
-    };
-    const awardPoints: TActionDef<z.infer<typeof ZAwardPoints>> = {
-      kind: 'award_points',
-      schema: ZAwardPoints,
-      describe: {
-        zh: '赠送积分',
-        en: 'Award points',
-        fields: [
-          { key: 'points', type: 'number', zh: '积分', en: 'Points', required: true, default: 100 },
-          { key: 'reason', type: 'text', zh: '原因', en: 'Reason', required: false },
-        ],
-      },
-      async execute(tx, p, ctx) {
-        const r = await loyalty.awardPointsForAudience(tx, { audience: ctx.audience, points: p.points, reason: p.reason, keyPrefix: 'journey:' });
-        return { done: r.credited, suppressed: Math.max(0, ctx.fired - r.credited) };
-      },
-    };
-    loyaltyDefs.push(issueCoupon as unknown as TActionDef<never>, awardPoints as unknown as TActionDef<never>);
-  }
-
-  const defs: TActionDef<never>[] = [...([createTask, sendMessage, addTag, removeTag] as unknown as TActionDef<never>[]), ...loyaltyDefs];
+  const defs: TActionDef<never>[] = [...([createTask, sendMessage, addTag, removeTag] as unknown as TActionDef<never>[]), ...extra];
   const byKind = new Map(defs.map((d) => [d.kind, d]));
 
   return {

@@ -1,8 +1,8 @@
 /**
  * The default journey rules of DOMAIN.md (Journeys), as data. Written once per group by `ensureDefaultRules`
  * (idempotent: a code that exists is left as the users edited it). Messages use the `journeys.*` templates of the
- * journeys migration; survey, coupon and offer actions send a message until the loyalty and voice modules register
- * their own action kinds (then the rule's action is switched to `send_survey` / `issue_coupon`).
+ * journeys migration; surveys go out with `send_survey` (the surveys module's default templates) and the birthday
+ * coupon with `issue_coupon` (loyalty), both registered into the journeys registry by their modules.
  */
 import type { TActionSpec, TCondition, TTrigger } from '../../../contracts/journeys.js';
 
@@ -22,6 +22,8 @@ const task = (title: string, kind: string, assignTo: string, dueInDays: number, 
   kind: 'create_task',
   params: { title, kind, assignTo, dueInDays, priority, description },
 });
+const survey = (templateCode: string): TActionSpec => ({ kind: 'send_survey', params: { templateCode } });
+const coupon = (title: string, valueYuan: number, validDays: number): TActionSpec => ({ kind: 'issue_coupon', params: { title, valueYuan, validDays } });
 const message = (templateCode: string, purpose: 'service' | 'marketing' = 'service', channel = 'sms'): TActionSpec => ({ kind: 'send_message', params: { templateCode, channel, purpose } });
 
 export const DEFAULT_RULES: TDefaultRule[] = [
@@ -45,7 +47,7 @@ export const DEFAULT_RULES: TDefaultRule[] = [
     enabled: true,
     trigger: { kind: 'date_offset', field: 'vehicle.delivery_date', offsetDays: 7 },
     conditions: [],
-    actions: [message('journeys.post_delivery_survey')],
+    actions: [survey('default_delivery')],
   },
   {
     code: 'post_delivery_call',
@@ -122,7 +124,7 @@ export const DEFAULT_RULES: TDefaultRule[] = [
     enabled: true,
     trigger: { kind: 'date_offset', field: 'customer.birthday', offsetDays: 0 },
     conditions: [],
-    actions: [message('journeys.birthday'), { kind: 'issue_coupon', params: { title: '生日保养券', valueYuan: 500, validDays: 30 } }],
+    actions: [message('journeys.birthday'), coupon('生日保养券', 500, 60)],
   },
   {
     code: 'seasonal_spring_festival',
@@ -200,6 +202,17 @@ export const DEFAULT_RULES: TDefaultRule[] = [
     trigger: { kind: 'daily', scope: 'vehicle', period: 'once' },
     conditions: [{ kind: 'mileage_over', km: 40_000 }],
     actions: [task('预防性服务：轮胎/刹车片检查', 'preventive', 'owner_advisor', 5)],
+  },
+  {
+    code: 'post_service_survey',
+    nameZh: '维修保养次日满意度调查',
+    nameEn: 'Post-service survey (next day)',
+    descriptionZh: '工单完工次日向车主发送满意度调查',
+    descriptionEn: 'A satisfaction survey to the owner the day after a repair order is closed',
+    enabled: true,
+    trigger: { kind: 'event', eventType: 'repair_order.closed', delayDays: 1 },
+    conditions: [],
+    actions: [survey('default_service')],
   },
   {
     code: 'preventive_fault_code',

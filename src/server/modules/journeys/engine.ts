@@ -25,16 +25,17 @@ export interface TCandidateOptions {
   conditions: TCondition[];
   /** Only these customers (the incremental run). */
   customerIds?: string[] | null;
-  ruleCode: string;
+  /** The rule's names, prefixed to the reason of each firing. */
+  ruleName: { zh: string; en: string };
 }
 
 const d = (s: string) => sql`${s}::date`;
 const localDay = (col: SQL, tz: string) => sql`(${col} at time zone ${tz})::date`;
 const midnight = (day: SQL, tz: string) => sql`((${day})::timestamp at time zone ${tz})`;
 
-function fieldLabel(field: string): string {
+function fieldLabel(field: string): [string, string] {
   const f = DATE_FIELDS.find((x) => x.key === field);
-  return f ? `${f.zh} / ${f.en}` : field;
+  return f ? [f.zh, f.en] : [field, field];
 }
 
 /** The raw occurrences of a trigger in [from, to]: `day, customer_id, vehicle_id, occ (date), key, reason`. */
@@ -77,7 +78,8 @@ function triggerSql(t: TTrigger, o: TCandidateOptions): SQL {
     return sql`select greatest(${created} + ${delay}::int, ${from}) as day, e.customer_id,
         case when e.payload->>'vehicleId' ~ '^[0-9a-f-]{36}$' then (e.payload->>'vehicleId')::uuid end as vehicle_id,
         ${created} as occ, 'event:' || e.id as key,
-        ${label ? `${label.zh} / ${label.en}` : t.eventType}::text || coalesce(' ' || coalesce(e.payload->>'orderNo', e.payload->>'roNo'), '') as reason,
+        ${label?.zh ?? t.eventType}::text || coalesce(' ' || coalesce(e.payload->>'orderNo', e.payload->>'roNo'), '') || ' / ' ||
+          ${label?.en ?? t.eventType}::text || coalesce(' ' || coalesce(e.payload->>'orderNo', e.payload->>'roNo'), '') as reason,
         e.payload as payload
       from domain_events e
       where e.type = ${t.eventType} and e.customer_id is not null
@@ -88,8 +90,8 @@ function triggerSql(t: TTrigger, o: TCandidateOptions): SQL {
   const k = t.offsetDays;
   const lo = sql`(${from} - ${k}::int)`;
   const hi = sql`(${to} - ${k}::int)`;
-  const label = fieldLabel(t.field);
-  const reason = (occ: SQL) => sql`${label}::text || ' ' || ${occ}::text`;
+  const [zh, en] = fieldLabel(t.field);
+  const reason = (occ: SQL) => sql`${zh}::text || ' ' || ${occ}::text || ' / ' || ${en}::text || ' ' || ${occ}::text`;
   const vehicleRows = (col: SQL, keyPrefix: string, extra: SQL = sql`true`) => sql`
     select ${col} + ${k}::int as day, v.customer_id, v.id as vehicle_id, ${col} as occ,
       ${keyPrefix} || ':' || v.id || ':' || ${col}::text as key, ${reason(col)} as reason
@@ -97,12 +99,16 @@ function triggerSql(t: TTrigger, o: TCandidateOptions): SQL {
   switch (t.field) {
     case 'customer.birthday': {
       // The occurrence is this year's birthday (29 Feb falls on 28 Feb in common years).
+      // One hash join on 'MM-DD': the days of the range, plus 29 Feb birthdays on 28 Feb of common years.
       return sql`select g.d + ${k}::int as day, c.id as customer_id, null::uuid as vehicle_id, g.d as occ,
           'birthday:' || to_char(g.d, 'YYYY') || ':' || c.id as key, ${reason(sql`to_char(g.d, 'MM-DD')`)} as reason
-        from (select gs::date as d from generate_series(${lo}, ${hi}, interval '1 day') gs) g
-        join customers c on c.birthday is not null and (
-          to_char(c.birthday, 'MM-DD') = to_char(g.d, 'MM-DD')
-          or (to_char(c.birthday, 'MM-DD') = '02-29' and to_char(g.d, 'MM-DD') = '02-28' and to_char(g.d + 1, 'MM-DD') = '03-01'))`;
+        from (
+          select gs::date as d, to_char(gs, 'MM-DD') as mmdd from generate_series(${lo}, ${hi}, interval '1 day') gs
+          union all
+          select gs::date, '02-29' from generate_series(${lo}, ${hi}, interval '1 day') gs
+          where to_char(gs, 'MM-DD') = '02-28' and to_char(gs + interval '1 day', 'MM-DD') = '03-01'
+        ) g
+        join customers c on c.birthday is not null and to_char(c.birthday, 'MM-DD') = g.mmdd`;
     }
     case 'customer.last_visit': {
       const occ = localDay(sql`f.last_visit_at`, tz);
@@ -168,7 +174,7 @@ export function candidatesSql(t: TTrigger, o: TCandidateOptions): SQL {
   const km = o.conditions.find((c) => c.kind === 'mileage_over')?.km;
   const key = km ? sql`b.key || ':' || ${String(km)}` : sql`b.key`;
   return sql`select b.day::date as day, b.customer_id, b.vehicle_id, c.store_id, ${key} as firing_key,
-      ${o.ruleCode}::text || ' · ' || b.reason as reason
+      ${o.ruleName.zh}::text || ' · ' || split_part(b.reason, ' / ', 1) || ' / ' || ${o.ruleName.en || o.ruleName.zh}::text || ' · ' || coalesce(nullif(split_part(b.reason, ' / ', 2), ''), b.reason) as reason
     from (${triggerSql(t, o)}) b
     join customers c on c.id = b.customer_id
     left join customer_facts f on f.customer_id = b.customer_id

@@ -42,7 +42,12 @@ describe('journeys routes', () => {
     expect(items.filter((r) => r.isDefault).length).toBeGreaterThanOrEqual(20);
     expect(items.find((r) => r.code === 'birthday')).toMatchObject({ enabledHere: true });
     const cat = await env.app.inject({ url: '/api/v1/journeys/catalogue', headers: h });
-    expect(cat.json().actions.map((a: { kind: string }) => a.kind)).toEqual(['create_task', 'send_message', 'add_tag', 'remove_tag', 'issue_coupon', 'award_points']);
+    expect(cat.json().actions.map((a: { kind: string }) => a.kind)).toEqual(['create_task', 'send_message', 'add_tag', 'remove_tag', 'issue_coupon', 'award_points', 'send_survey']);
+  });
+
+  it('documents every journeys route in the OpenAPI document', async () => {
+    const docs = await env.app.inject({ url: '/api/docs/json' });
+    expect(Object.keys(docs.json().paths)).toEqual(expect.arrayContaining(['/api/v1/journeys/rules', '/api/v1/journeys/rules/{id}/enabled', '/api/v1/journeys/runs/{id}', '/api/v1/customers/{id}/journey-firings']));
   });
 
   it('creates a store rule, previews it, switches it on, runs it and shows the firing', async () => {

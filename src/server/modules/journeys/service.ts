@@ -212,7 +212,7 @@ export function createJourneysService(deps: TJourneysDeps) {
   // Evaluation
   // -------------------------------------------------------------------------------------------------------------
 
-  type TEvalRule = Pick<TRuleRow, 'trigger' | 'audience' | 'conditions' | 'nameZh' | 'storeId'> & { id: string | null; enabled: boolean };
+  type TEvalRule = Pick<TRuleRow, 'trigger' | 'audience' | 'conditions' | 'nameZh' | 'nameEn' | 'storeId'> & { id: string | null; enabled: boolean };
 
   /** Which stores a rule runs for: a store rule its store; a group rule every store whose switch (or the default) is on. */
   function storeFilterOf(r: TEvalRule, onlyStore: string | null, forPreview: boolean): SQL {
@@ -244,7 +244,7 @@ export function createJourneysService(deps: TJourneysDeps) {
       audience,
       conditions: r.conditions,
       customerIds: o.customerIds ?? null,
-      ruleCode: r.nameZh,
+      ruleName: { zh: r.nameZh, en: r.nameEn },
     });
   }
 
@@ -267,6 +267,9 @@ export function createJourneysService(deps: TJourneysDeps) {
             select ${uuidv7Sql(sql`row_number() over ()`, now.getTime())}, ${r.id}::uuid, x.store_id, x.customer_id, x.vehicle_id, x.firing_key, x.day,
               ${now.toISOString()}::timestamptz, x.reason, ${o.runId}::uuid, ${batchId}::uuid
             from cand x
+            -- Keys fired before are skipped by an anti-join on the unique index (cheaper than a conflicting insert
+            -- each); the ON CONFLICT still settles a key another worker inserts meanwhile.
+            where not exists (select 1 from journey_firings jf where jf.rule_id = ${r.id}::uuid and jf.firing_key = x.firing_key)
             order by x.customer_id
             on conflict (rule_id, firing_key) do nothing
             returning 1)
@@ -374,7 +377,9 @@ export function createJourneysService(deps: TJourneysDeps) {
     ).rows;
     if (events.length === 0) return { events: 0, customers: 0, run: null };
     const ids = [...new Set(events.map((e) => e.customer_id).filter((x): x is string => !!x))];
-    await deps.segments.refreshChanged();
+    // The segments consumer may be refreshing the same customers right now (its lock): the rules then read facts a
+    // minute old, and the next daily run sees the fresh ones.
+    await deps.segments.refreshChanged().catch(() => undefined);
     const r = ids.length ? await run({ kind: 'incremental', customerIds: ids }) : null;
     await db
       .insert(journeyEventReceipts)

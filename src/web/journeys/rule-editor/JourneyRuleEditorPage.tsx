@@ -349,9 +349,9 @@ function ActionEditor({ index, action, cat, onChange, onRemove }: { index: numbe
             <Col span={f.type === 'text' ? 24 : 12} key={f.key}>
               <Form.Item label={label(f)} required={f.required}>
                 {f.type === 'number' ? (
-                  <InputNumber value={typeof v === 'number' ? v : undefined} onChange={(x) => setParam(f.key, x ?? 0)} style={{ width: '100%' }} />
+                  <InputNumber value={typeof v === 'number' ? v : undefined} onChange={(x) => setParam(f.key, x ?? 0)} style={{ width: '100%' }} data-testid={`action-${index}-${f.key}`} />
                 ) : f.type === 'select' ? (
-                  <Select value={v as string | undefined} onChange={(x) => setParam(f.key, x)} options={(f.options ?? []).map((o) => ({ value: o.value, label: label(o) }))} />
+                  <Select value={v as string | undefined} onChange={(x) => setParam(f.key, x)} options={(f.options ?? []).map((o) => ({ value: o.value, label: label(o) }))} data-testid={`action-${index}-${f.key}`} />
                 ) : (
                   <Input value={(v as string | undefined) ?? ''} onChange={(e) => setParam(f.key, e.target.value)} data-testid={`action-${index}-${f.key}`} placeholder={f.type === 'template' ? 'journeys.birthday' : undefined} />
                 )}
