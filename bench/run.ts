@@ -7,11 +7,14 @@
  *   facts   derived facts and segment counts (bench/lifecycle.ts) on the bench dataset
  *   lifecycle  the journeys engine: daily run of all default rules, incremental, preview (bench/lifecycle.ts)
  *   all     data (skipped when present), then api, import and facts
+ *   loyalty the points ledger under load and 100 parallel coupon redemptions (bench/loyalty.ts), on its own database
+ *           `baoke_loyalty_bench` of the server at --database-url (default the system PostgreSQL on 127.0.0.1:5432)
  *
  * Results are printed as tables and written to bench/results/<scenario>-<timestamp>.json. See bench/README.md.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { runApiBench } from './api.js';
+import { DEFAULT_LOYALTY_BENCH_URL, runLoyaltyBench } from './loyalty.js';
 import {
   buildBenchData,
   DEFAULT_AS_OF,
@@ -37,9 +40,13 @@ interface Options {
   connections: number;
   warmup: number;
   rows: number;
+  clients: number;
+  accounts: number;
+  seconds: number;
+  pool: number;
 }
 
-const SCENARIOS = ['data', 'api', 'import', 'facts', 'lifecycle', 'all'] as const;
+const SCENARIOS = ['data', 'api', 'import', 'facts', 'lifecycle', 'all', 'loyalty'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -126,8 +133,17 @@ async function scenarioLifecycle(server: BenchServer, o: Options) {
   log(`results written to ${file}`);
 }
 
+async function scenarioLoyalty(o: Options) {
+  const { rows, passed, summary } = await runLoyaltyBench({ serverUrl: o.databaseUrl ?? DEFAULT_LOYALTY_BENCH_URL, accounts: o.accounts, clients: o.clients, seconds: o.seconds, pool: o.pool, log });
+  console.log();
+  printTable(rows);
+  console.log(`\ntargets: ≥ 1,500 ops/s · p99 ≤ 50 ms · no overspend · reconciles · exactly one 核销 → ${passed ? 'all met' : 'NOT all met'}`);
+  const file = writeResults('loyalty', { options: { accounts: o.accounts, clients: o.clients, seconds: o.seconds, pool: o.pool }, passed, summary, rows });
+  log(`results written to ${file}`);
+}
+
 const program = new Command('bench')
-  .description('Baoke benchmarks: data | api | import | facts | all (see bench/README.md)')
+  .description('Baoke benchmarks: data | api | import | facts | all | loyalty (see bench/README.md)')
   .argument('<scenario>', SCENARIOS.join(' | '))
   .option('--customers <n>', 'customers in the bench dataset', int('--customers', 1), 1_000_000)
   .option('--seed <n>', 'generator seed', int('--seed', 0), 2026)
@@ -141,8 +157,13 @@ const program = new Command('bench')
   .option('--connections <n>', 'api: concurrent connections', int('--connections', 1), 1)
   .option('--warmup <n>', 'api: unmeasured requests per case first', int('--warmup', 0), 20)
   .option('--rows <n>', 'import: rows in the generated CSV', int('--rows', 1), 200_000)
+  .option('--clients <n>', 'loyalty: concurrent clients', int('--clients', 1), 50)
+  .option('--accounts <n>', 'loyalty: accounts', int('--accounts', 1), 10_000)
+  .option('--seconds <n>', 'loyalty: seconds of load', int('--seconds', 1), 60)
+  .option('--pool <n>', 'loyalty: database connections the clients share', int('--pool', 1), 12)
   .action(async (scenario: string, o: Options) => {
     if (!SCENARIOS.includes(scenario as Scenario)) throw new InvalidArgumentError(`unknown scenario "${scenario}": choose ${SCENARIOS.join(', ')}`);
+    if (scenario === 'loyalty') return scenarioLoyalty(o);
     const server = await openBenchServer({ databaseUrl: o.databaseUrl, dataDir: o.dataDir, port: o.port, log });
     try {
       if (scenario === 'data' || scenario === 'all') await scenarioData(server, o);

@@ -307,3 +307,15 @@ describe('at most once per occurrence', () => {
     expect(f.map((x) => x.customerId)).not.toContain(b.id);
   });
 });
+
+describe('loyalty actions', () => {
+  it('the birthday rule gives its ¥500 maintenance coupon once', async () => {
+    const c = await insertCustomer(env.ctx.db, { storeId: store1, birthday: '1988-12-12' });
+    const day = '2026-12-12';
+    const on = await dayRun('birthday', day, c.id);
+    expect(on.fired).toBe(1);
+    await svc.runRule(await ruleOf('birthday'), { asOf: day, runId: null, onlyStore: null, customerIds: [c.id] });
+    const mine = await env.ctx.db.execute<{ title: string; value_fen: number; source: string }>(sql`select title, value_fen::int as value_fen, source::text from coupons where customer_id = ${c.id}`);
+    expect(mine.rows).toEqual([{ title: '生日保养券', value_fen: 50_000, source: 'journey' }]);
+  });
+});

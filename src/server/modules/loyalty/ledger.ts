@@ -50,6 +50,24 @@ export interface TEntryResult {
   entryId: string;
   duplicate: boolean;
   balance: number;
+  /**
+   * Credits only: whether the account's lifetime points reach the next tier's points threshold, i.e. whether an
+   * upgrade check can change anything (points in 12 months never exceed lifetime points).
+   */
+  mayUpgrade?: boolean;
+}
+
+/**
+ * Runs a hot statement as a named prepared statement (planned once per connection, not on every call). Only for
+ * statements whose text never varies (all values are parameters). Uses drizzle's session, so it joins the caller's
+ * transaction.
+ */
+async function prepared<T>(exec: TDbOrTx, name: string, q: SQL): Promise<{ rows: T[] }> {
+  const e = exec as unknown as {
+    dialect: { sqlToQuery(s: SQL): { sql: string; params: unknown[] } };
+    session: { prepareQuery(query: { sql: string; params: unknown[] }, fields: undefined, name: string, arrayMode: boolean): { execute(): Promise<{ rows: T[] }> } };
+  };
+  return e.session.prepareQuery(e.dialect.sqlToQuery(q), undefined, name, false).execute();
 }
 
 /** A uuid[] parameter (one text parameter, however many ids). */
@@ -80,7 +98,7 @@ export async function credit(tx: TDbOrTx, c: TCredit): Promise<TEntryResult> {
   if (!Number.isInteger(c.points) || c.points <= 0) throw new BusinessRuleError('points-invalid', '积分必须为正整数 / Points must be a positive integer');
   const id = newId();
   const at = ts(c.at);
-  const r = await tx.execute<{ id: string | null; balance: number | null; known: boolean }>(sql`
+  const r = await prepared<{ id: string | null; balance: number | null; known: boolean; may_upgrade: boolean }>(tx, 'loyalty_credit_v1', sql`
     with cu as (select id, store_id from customers where id = ${c.customerId} and status = 'active'),
     st as (select s.id, s.timezone, ls.expiry_years from cu join stores s on s.id = cu.store_id cross join loyalty_settings ls where ls.id = 1),
     e as (
@@ -102,12 +120,16 @@ export async function credit(tx: TDbOrTx, c: TCredit): Promise<TEntryResult> {
       select e.customer_id, e.store_id, e.points, e.points, ${entryTierSql}, 0, ${at}, ${at}, ${at} from e
       on conflict (customer_id) do update set balance = loyalty_accounts.balance + excluded.balance,
         earned_total = loyalty_accounts.earned_total + excluded.earned_total, updated_at = excluded.updated_at
-      returning balance
+      returning balance, earned_total, tier_rank, tier_code
     )
-    select (select id from e) as id, (select balance from acc) as balance, exists (select 1 from cu) as known`);
+    select (select id from e) as id, (select balance from acc) as balance, exists (select 1 from cu) as known,
+      coalesce((
+        select acc.earned_total >= coalesce(min(t.min_points_12m) filter (where t.min_points_12m > 0), 2147483647) or acc.tier_code = ''
+        from acc, loyalty_tiers t join loyalty_settings s on s.id = 1 and t.preset = s.active_preset where t.rank > acc.tier_rank group by acc.earned_total, acc.tier_code
+      ), false) as may_upgrade`);
   const row = r.rows[0]!;
   if (!row.known) throw new NotFoundError('客户');
-  if (row.id) return { entryId: row.id, duplicate: false, balance: row.balance! };
+  if (row.id) return { entryId: row.id, duplicate: false, balance: row.balance!, mayUpgrade: row.may_upgrade };
   const dup = await existing(tx, c.idempotencyKey);
   if (!dup) throw new Error('credit: entry neither written nor found');
   return dup;
@@ -116,7 +138,7 @@ export async function credit(tx: TDbOrTx, c: TCredit): Promise<TEntryResult> {
 /** Takes the customer's account row lock (creating the account if needed); returns the balance. */
 export async function lockAccount(tx: TDbOrTx, customerId: string): Promise<{ balance: number; tierRank: number; tierCode: string; storeId: string }> {
   const sel = () =>
-    tx.execute<{ balance: number; tier_rank: number; tier_code: string; store_id: string }>(sql`
+    prepared<{ balance: number; tier_rank: number; tier_code: string; store_id: string }>(tx, 'loyalty_lock_account_v1', sql`
       select balance, tier_rank, tier_code, store_id from loyalty_accounts where customer_id = ${customerId} for update`);
   let r = await sel();
   if (!r.rows[0]) {
@@ -141,7 +163,7 @@ export async function debitLocked(tx: TDbOrTx, d: TDebit): Promise<TEntryResult>
   if (!Number.isInteger(d.points) || d.points <= 0) throw new BusinessRuleError('points-invalid', '积分必须为正整数 / Points must be a positive integer');
   const id = newId();
   const at = ts(d.at);
-  const r = await tx.execute<{ id: string | null; balance: number | null }>(sql`
+  const r = await prepared<{ id: string | null; balance: number | null }>(tx, 'loyalty_debit_v1', sql`
     with e as (
       insert into loyalty_ledger (id, customer_id, store_id, kind, points, reason, idempotency_key, ref_type, ref_id, reward_id, created_by, created_at)
       select ${id}::uuid, a.customer_id, a.store_id, ${d.kind}::ledger_kind, ${-d.points}::int, ${d.reason}, ${d.idempotencyKey}, ${d.refType ?? null}, ${d.refId ?? null},
@@ -177,8 +199,7 @@ export async function debitLocked(tx: TDbOrTx, d: TDebit): Promise<TEntryResult>
 
 /** Lock, check, debit: the whole of a plain deduction. */
 export async function debit(tx: TDbOrTx, d: TDebit): Promise<TEntryResult> {
-  const dup = await existing(tx, d.idempotencyKey);
-  if (dup) return dup;
+  // A replay with enough balance meets its key's conflict inside debitLocked; one without is found below.
   const a = await lockAccount(tx, d.customerId);
   if (a.balance < d.points) {
     const again = await existing(tx, d.idempotencyKey);

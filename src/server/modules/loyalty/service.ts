@@ -187,7 +187,7 @@ export function createLoyaltyService(deps: TLoyaltyDeps) {
   async function earn(tx: TDbOrTx, e: Omit<Parameters<typeof credit>[1], 'at'> & { at?: Date }) {
     const now = e.at ?? clock.now();
     const res = await credit(tx, { ...e, at: now });
-    if (!res.duplicate) await evaluateTiers(tx, { customerIds: [e.customerId], mode: 'upgrade', now, reason: '积分达到门槛 / Threshold reached' });
+    if (!res.duplicate && res.mayUpgrade) await evaluateTiers(tx, { customerIds: [e.customerId], mode: 'upgrade', now, reason: '积分达到门槛 / Threshold reached' });
     return res;
   }
 

@@ -26,7 +26,7 @@ import { TimelineTab } from './TimelineTab';
 import { VehiclesTab } from './VehiclesTab';
 import { CustomerAppointmentsLabel, CustomerAppointmentsTab } from '../../service/appointments/CustomerAppointmentsTab';
 
-const TABS = ['timeline', 'vehicles', 'sales', 'service', 'appointments', 'interactions', 'behaviour', 'tasks', 'messages'] as const;
+const TABS = ['timeline', 'vehicles', 'sales', 'service', 'appointments', 'interactions', 'behaviour', 'tasks', 'messages', 'member'] as const;
 type TabKey = (typeof TABS)[number];
 
 function DetailSkeleton() {

@@ -61,9 +61,9 @@ export function MemberTab({ customerId }: { customerId: string }) {
             {(coupons.data?.items ?? []).length === 0 && <span style={{ color: '#667085' }}>{t('loyalty.member.none')}</span>}
             {(coupons.data?.items ?? []).map((c: Coupon) => (
               <Descriptions key={c.id} size="small" column={1} style={{ marginBottom: 12 }} title={<span>{c.title} <Tag color={c.state === 'issued' ? 'green' : 'default'}>{tt(`loyalty.redeem.states.${c.state}`)}</Tag></span>}>
-                <Descriptions.Item label="#">{c.display}</Descriptions.Item>
-                <Descriptions.Item label="¥">{money(c.valueFen)}</Descriptions.Item>
-                <Descriptions.Item label="⏱">{dateTime(c.validUntil)}</Descriptions.Item>
+                <Descriptions.Item label={t('loyalty.redeem.code')}>{c.display}</Descriptions.Item>
+                <Descriptions.Item label={t('loyalty.redeem.value')}>{money(c.valueFen)}</Descriptions.Item>
+                <Descriptions.Item label={t('loyalty.redeem.validUntil')}>{dateTime(c.validUntil)}</Descriptions.Item>
               </Descriptions>
             ))}
           </Card>

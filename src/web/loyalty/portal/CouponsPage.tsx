@@ -1,4 +1,5 @@
 import { Popup, Tabs } from 'antd-mobile';
+import { GiftOutline } from 'antd-mobile-icons';
 import { useState } from 'react';
 import { Empty, Failed, PageSkeleton, Screen } from '../../portal/components';
 import { dateOf, dateTime, money } from '../../portal/format';
@@ -29,7 +30,7 @@ export default function CouponsPage() {
           {q.data.items.length === 0 && <Empty title={t('loyalty.coupons.empty')} hint={t('loyalty.coupons.emptyHint')} />}
           {q.data.items.map((c) => (
             <button type="button" key={c.id} className={`pt-card lo-coupon lo-coupon-${c.state}`} data-testid="coupon" data-state={c.state} onClick={() => c.state === 'issued' && setOpen(c)}>
-              <div className="lo-coupon-value pt-num">{c.valueFen > 0 ? money(c.valueFen, lang).replace(/\.00$/, '') : '🎁'}</div>
+              <div className="lo-coupon-value pt-num">{c.valueFen > 0 ? money(c.valueFen, lang).replace(/\.00$/, '') : <GiftOutline />}</div>
               <div className="lo-coupon-body">
                 <b>{c.title}</b>
                 <div className="pt-muted">{c.state === 'redeemed' ? t('loyalty.coupons.usedAt', { date: dateTime(c.redeemedAt) }) : t('loyalty.coupons.validUntil', { date: dateOf(c.validUntil) })}</div>

@@ -1,4 +1,5 @@
 import { InfiniteScroll, ProgressBar } from 'antd-mobile';
+import { CouponOutline, GiftOutline, TeamOutline } from 'antd-mobile-icons';
 import { Link } from 'react-router';
 import { Empty, Failed, PageSkeleton, Screen } from '../../portal/components';
 import { dateOf, dateTime } from '../../portal/format';
@@ -41,9 +42,9 @@ export default function PointsPage() {
         </div>
         <div className="pt-card">
           <div className="pt-shortcuts" style={{ gridTemplateColumns: 'repeat(3, 1fr)' }}>
-            <Link to="/portal/rewards" className="pt-shortcut"><span className="pt-shortcut-icon">🎁</span>{t('loyalty.member.redeem')}</Link>
-            <Link to="/portal/coupons" className="pt-shortcut"><span className="pt-shortcut-icon">🎫</span>{t('loyalty.member.coupons')}</Link>
-            <Link to="/portal/referral" className="pt-shortcut"><span className="pt-shortcut-icon">🤝</span>{t('loyalty.member.referral')}</Link>
+            <Link to="/portal/rewards" className="pt-shortcut"><span className="pt-shortcut-icon"><GiftOutline /></span>{t('loyalty.member.redeem')}</Link>
+            <Link to="/portal/coupons" className="pt-shortcut"><span className="pt-shortcut-icon"><CouponOutline /></span>{t('loyalty.member.coupons')}</Link>
+            <Link to="/portal/referral" className="pt-shortcut"><span className="pt-shortcut-icon"><TeamOutline /></span>{t('loyalty.member.referral')}</Link>
           </div>
         </div>
         {a.tier && a.tier.benefits.length > 0 && (

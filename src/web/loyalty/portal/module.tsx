@@ -1,4 +1,4 @@
-import { GiftOutline } from 'antd-mobile-icons';
+import { CouponOutline, GiftOutline, TeamOutline } from 'antd-mobile-icons';
 import type { TPortalModule } from '../../portal/registry';
 import { loyaltyPortalTexts } from './texts';
 import './loyalty.css';
@@ -17,7 +17,7 @@ export const loyaltyPortal: TPortalModule = {
   ],
   entries: [
     { key: 'rewards', label: 'loyalty.member.redeem', icon: <GiftOutline />, path: '/portal/rewards', order: 25, where: 'home' },
-    { key: 'coupons', label: 'loyalty.member.coupons', icon: <span aria-hidden="true">🎫</span>, path: '/portal/coupons', order: 5, where: 'me' },
-    { key: 'referral', label: 'loyalty.member.referral', icon: <span aria-hidden="true">🤝</span>, path: '/portal/referral', order: 6, where: 'me' },
+    { key: 'coupons', label: 'loyalty.member.coupons', icon: <CouponOutline />, path: '/portal/coupons', order: 5, where: 'me' },
+    { key: 'referral', label: 'loyalty.member.referral', icon: <TeamOutline />, path: '/portal/referral', order: 6, where: 'me' },
   ],
 };

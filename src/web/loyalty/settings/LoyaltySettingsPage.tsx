@@ -117,7 +117,7 @@ export default function LoyaltySettingsPage() {
               { title: t('loyalty.settings.roKind'), render: (_, r) => (r.source === 'repair_order' ? (r.roKind ? tt(`roKinds.${r.roKind}`) : t('loyalty.settings.allKinds')) : '—') },
               {
                 title: t('loyalty.settings.rate'),
-                render: (_, r, i) => (r.source === 'repair_order' || r.source === 'sales_order' ? <InputNumber disabled={!editable} min={0} max={1000} step={0.5} value={r.pointsPerYuanX100 / 100} onChange={(v) => setRules(rules.map((x, j) => (j === i ? { ...x, pointsPerYuanX100: Math.round(Number(v ?? 0) * 100) } : x)))} /> : '—'),
+                render: (_, r, i) => (r.source === 'repair_order' ? <InputNumber disabled={!editable} min={0} max={1000} step={0.5} value={r.pointsPerYuanX100 / 100} onChange={(v) => setRules(rules.map((x, j) => (j === i ? { ...x, pointsPerYuanX100: Math.round(Number(v ?? 0) * 100) } : x)))} /> : '—'),
               },
               { title: t('loyalty.settings.fixed'), render: (_, r, i) => <InputNumber disabled={!editable} min={0} max={1_000_000} precision={0} value={r.fixedPoints} onChange={(v) => setRules(rules.map((x, j) => (j === i ? { ...x, fixedPoints: Number(v ?? 0) } : x)))} /> },
               { title: t('loyalty.settings.active'), render: (_, r, i) => <Switch disabled={!editable} checked={r.active} onChange={(v) => setRules(rules.map((x, j) => (j === i ? { ...x, active: v } : x)))} /> },
