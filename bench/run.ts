@@ -6,11 +6,13 @@
  *   import  the import pipeline (bench/import.ts) on a separate database of the same server
  *   facts   derived facts and segment counts (bench/lifecycle.ts) on the bench dataset
  *   all     data (skipped when present), then api, import and facts
+ *   voice   survey answers over HTTP and the weekly complaint analysis (bench/voice.ts), own database on --voice-url
  *
  * Results are printed as tables and written to bench/results/<scenario>-<timestamp>.json. See bench/README.md.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { runApiBench } from './api.js';
+import { runVoiceBench } from './voice.js';
 import {
   buildBenchData,
   DEFAULT_AS_OF,
@@ -36,9 +38,13 @@ interface Options {
   connections: number;
   warmup: number;
   rows: number;
+  voiceUrl: string;
+  complaints: number;
+  answers: number;
+  voiceConnections: number;
 }
 
-const SCENARIOS = ['data', 'api', 'import', 'facts', 'all'] as const;
+const SCENARIOS = ['data', 'api', 'import', 'facts', 'all', 'voice'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -115,8 +121,17 @@ async function scenarioFacts(server: BenchServer, o: Options) {
   log(`results written to ${file}`);
 }
 
+async function scenarioVoice(o: Options) {
+  log(`voice: database baoke_voice_bench on ${o.voiceUrl.replace(/\/\/[^@]*@/, '//')}`);
+  const rows = await runVoiceBench({ serverUrl: o.voiceUrl, complaints: o.complaints, answers: o.answers, connections: o.voiceConnections, log });
+  console.log();
+  printTable(rows);
+  const file = writeResults('voice', { options: { complaints: o.complaints, answers: o.answers, connections: o.voiceConnections, server: o.voiceUrl.replace(/\/\/[^@]*@/, '//') }, rows });
+  log(`results written to ${file}`);
+}
+
 const program = new Command('bench')
-  .description('Baoke benchmarks: data | api | import | facts | all (see bench/README.md)')
+  .description('Baoke benchmarks: data | api | import | facts | all | voice (see bench/README.md)')
   .argument('<scenario>', SCENARIOS.join(' | '))
   .option('--customers <n>', 'customers in the bench dataset', int('--customers', 1), 1_000_000)
   .option('--seed <n>', 'generator seed', int('--seed', 0), 2026)
@@ -130,8 +145,13 @@ const program = new Command('bench')
   .option('--connections <n>', 'api: concurrent connections', int('--connections', 1), 1)
   .option('--warmup <n>', 'api: unmeasured requests per case first', int('--warmup', 0), 20)
   .option('--rows <n>', 'import: rows in the generated CSV', int('--rows', 1), 200_000)
+  .option('--voice-url <url>', 'voice: PostgreSQL server to create baoke_voice_bench on', 'postgres://postgres@127.0.0.1:5432/postgres')
+  .option('--complaints <n>', 'voice: generated complaints', int('--complaints', 1), 100_000)
+  .option('--answers <n>', 'voice: survey answers sent', int('--answers', 100), 20_000)
+  .option('--voice-connections <n>', 'voice: concurrent HTTP clients', int('--voice-connections', 1), 64)
   .action(async (scenario: string, o: Options) => {
     if (!SCENARIOS.includes(scenario as Scenario)) throw new InvalidArgumentError(`unknown scenario "${scenario}": choose ${SCENARIOS.join(', ')}`);
+    if (scenario === 'voice') return scenarioVoice(o);
     const server = await openBenchServer({ databaseUrl: o.databaseUrl, dataDir: o.dataDir, port: o.port, log });
     try {
       if (scenario === 'data' || scenario === 'all') await scenarioData(server, o);
