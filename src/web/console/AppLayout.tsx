@@ -161,7 +161,7 @@ export function AppLayout() {
           mode="inline"
           items={items}
           selectedKeys={selected ? [selected] : []}
-          defaultOpenKeys={['tasks', 'messages', 'org']}
+          defaultOpenKeys={['tasks', 'messages', 'voice', 'org']}
           onClick={({ key }) => void navigate(key)}
           style={{ borderInlineEnd: 'none' }}
           aria-label={t('shell.mainMenu')}
