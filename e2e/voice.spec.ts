@@ -83,6 +83,15 @@ test('a detractor’s answer → complaint → acknowledged → resolved → rev
   await page.goto('/complaints/weekly');
   await expect(page.getByTestId('weekly-trend')).toBeVisible();
   await snap('voice-weekly', { fullPage: true });
+
+  await page.goto('/complaints/settings');
+  await expect(page.getByTestId('routing-rules')).toContainText('费用争议');
+  await snap('voice-settings');
+  await page.goto('/surveys/templates');
+  await expect(page.getByTestId('survey-templates')).toContainText('交车满意度');
+  await page.getByRole('button', { name: '新建问卷' }).click();
+  await expect(page.getByTestId('template-form')).toBeVisible();
+  await snap('voice-template-builder');
 });
 
 test('the owner raises a complaint in the portal and follows it; staff see it on the clock', async ({ browser, page, signIn }) => {
