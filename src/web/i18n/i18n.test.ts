@@ -8,7 +8,8 @@ function leaves(tree: object, prefix = ''): [string, string][] {
 }
 
 // Words a Chinese dealership screen uses as they are: units, model/body codes, file formats, brands.
-const LATIN_ALLOWED = new Set(['PDI', 'SUV', 'MPV', 'DMS', 'API', 'IP', 'ID', 'km', 'MB', 'Excel', 'xlsx', 'csv']);
+// NPS, CSAT and SLA are how Chinese dealerships themselves name these measures.
+const LATIN_ALLOWED = new Set(['PDI', 'SUV', 'MPV', 'DMS', 'API', 'IP', 'ID', 'km', 'MB', 'Excel', 'xlsx', 'csv', 'NPS', 'CSAT', 'SLA']);
 const CJK = /[\u3400-\u9fff]/;
 
 describe('console resources', () => {
