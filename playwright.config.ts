@@ -45,6 +45,8 @@ export default defineConfig({
     viewport: { width: 1440, height: 900 },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    // The console honours prefers-reduced-motion (no antd animations), so clicks never land on a moving dialog.
+    reducedMotion: 'reduce',
     trace: 'on-first-retry',
     screenshot: 'only-on-failure',
     acceptDownloads: true,

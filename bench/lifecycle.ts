@@ -146,3 +146,100 @@ if (process.argv[1] && /lifecycle\.ts$/.test(process.argv[1])) {
       process.exit(1);
     });
 }
+
+/**
+ * Lifecycle benchmark, part 2 — the journeys engine (scenario `lifecycle`), on the same dataset:
+ *
+ *   bare aggregation      the same per-customer aggregation over repair_orders, measured in this run
+ *   daily run             facts refresh + every enabled default rule for the day (firings, tasks, messages written)
+ *   rules only            every enabled default rule, facts already fresh (first time: everything due fires)
+ *   same day again        every rule again: nothing new may fire (the firing keys)
+ *   incremental           5,000 random customers changed: their facts, then every rule for them
+ *   preview               the birthday rule, today and the next 30 days
+ *   segment count         the 4-condition rule, group-wide
+ *
+ * Targets (issue 3): daily run ≤ 30 s at 1M customers and ≤ 5× the bare aggregation; incremental ≤ 2 s; segment
+ * count ≤ 300 ms; RSS flat.
+ */
+export async function runLifecycleBench(opts: { databaseUrl: string; log: (l: string) => void; asOf?: string }): Promise<Row[]> {
+  const { log } = opts;
+  const { loadConfig } = await import('../src/server/config.js');
+  const { createServices } = await import('../src/server/context.js');
+  const { fixedClock } = await import('../src/server/platform/clock.js');
+  const { SYSTEM_ACTOR } = await import('../src/server/platform/rbac.js');
+  const database = connect(opts.databaseUrl, { max: 6, applicationName: 'baoke-bench-lifecycle' });
+  let rssMax = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    rssMax = Math.max(rssMax, process.memoryUsage().rss);
+  }, 100);
+  try {
+    await runMigrations(database.pool);
+    const db = database.db;
+    const one = async <T>(q: ReturnType<typeof sql>) => (await db.execute(q)).rows[0] as T;
+    const { customers, ros } = await one<{ customers: number; ros: number }>(sql`select (select count(*) from customers)::int as customers, (select count(*) from repair_orders)::int as ros`);
+    const asOf = opts.asOf ?? (await one<{ d: string }>(sql`select to_char(max(opened_at) at time zone ${TZ}, 'YYYY-MM-DD') as d from repair_orders`)).d;
+    const clock = fixedClock(`${asOf}T06:00:00+08:00`);
+    const services = createServices({ db, clock, jobs: null, config: { ...loadConfig(), BAOKE_TIMEZONE: TZ } });
+    await services.journeys.ensureDefaultRules();
+    log(`lifecycle bench: ${customers.toLocaleString('en-US')} customers, ${ros.toLocaleString('en-US')} repair orders, as of ${asOf}`);
+    // A clean slate: what earlier bench runs fired.
+    await db.execute(sql`delete from journey_firings`);
+    await db.execute(sql`delete from tasks where source_rule_id is not null`);
+    await db.execute(sql`delete from messages where source_rule_id is not null`);
+    await db.execute(sql`analyze`);
+
+    const rows: Row[] = [];
+    const time = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+      const t0 = performance.now();
+      const out = await fn();
+      return [out, Math.round(performance.now() - t0)];
+    };
+    const bareQuery = sql`select count(*)::int as n, sum(c)::bigint as c, sum(s)::bigint as s, max(m) as m
+      from (select customer_id, count(*) as c, sum(total_fen) as s, max(opened_at) as m from repair_orders group by 1) x`;
+    const bareTimes: number[] = [];
+    for (let i = 0; i < 2; i++) bareTimes.push((await time(() => db.execute(bareQuery)))[1]);
+    const bare = Math.min(...bareTimes);
+    rows.push({ case: 'bare per-customer aggregation over repair_orders', ms: bare, target: '—' });
+    const summary = (r: Awaited<ReturnType<typeof services.journeys.run>>) => {
+      const fired = r.report.reduce((a, x) => a + x.fired, 0);
+      const errors = r.report.filter((x) => x.error).map((x) => `${x.code}: ${x.error}`);
+      const slowest = [...r.report].sort((a, b) => b.durationMs - a.durationMs).slice(0, 3).map((x) => `${x.code} ${x.durationMs}`).join(' · ');
+      return { fired, rules: r.report.length, slowest, errors: errors.join('; ').slice(0, 300) };
+    };
+
+    const [daily, dailyMs] = await time(() => services.journeys.run({ kind: 'daily', asOf, refreshFacts: true }));
+    rows.push({ case: 'daily run: facts refresh + all default rules', ms: dailyMs, 'x bare': Math.round((dailyMs / bare) * 100) / 100, ...summary(daily), target: '≤ 30 s, ≤ 5× bare' });
+    const [again, againMs] = await time(() => services.journeys.run({ kind: 'manual', asOf }));
+    rows.push({ case: 'all rules again, same day (nothing new fires)', ms: againMs, 'x bare': Math.round((againMs / bare) * 100) / 100, ...summary(again), target: 'fired 0' });
+    const next = addDays(asOf, 1);
+    clock.set(`${next}T06:00:00+08:00`);
+    const [nextRun, nextMs] = await time(() => services.journeys.run({ kind: 'daily', asOf: next, refreshFacts: true }));
+    rows.push({ case: 'daily run, next day: facts refresh + all default rules', ms: nextMs, 'x bare': Math.round((nextMs / bare) * 100) / 100, ...summary(nextRun), target: '≤ 30 s, ≤ 5× bare' });
+    const [rulesOnly, rulesMs] = await time(() => services.journeys.run({ kind: 'manual', asOf: next }));
+    rows.push({ case: 'all default rules only (facts fresh, already fired)', ms: rulesMs, 'x bare': Math.round((rulesMs / bare) * 100) / 100, ...summary(rulesOnly), target: '—' });
+
+    const ids = (await db.execute<{ id: string }>(sql`select id from customers where status = 'active' order by md5(id::text || 'j') limit 5000`)).rows.map((r) => r.id);
+    const [inc, incMs] = await time(async () => {
+      await refreshFacts(db, { asOf: next, timeZone: TZ, customerIds: ids, now: clock.now() });
+      return services.journeys.run({ kind: 'incremental', asOf: next, customerIds: ids });
+    });
+    rows.push({ case: `incremental: ${ids.length.toLocaleString('en-US')} changed customers (facts + all rules)`, ms: incMs, ...summary(inc), target: '≤ 2,000 ms' });
+
+    const birthday = (await db.execute<{ id: string }>(sql`select id from journey_rules where code = 'birthday' and store_id is null`)).rows[0]!.id;
+    await services.journeys.preview(SYSTEM_ACTOR, { ruleId: birthday });
+    const [p, pMs] = await time(() => services.journeys.preview(SYSTEM_ACTOR, { ruleId: birthday }));
+    rows.push({ case: 'preview: birthday rule, today + 30 days', ms: pMs, fired: p.total, target: '—' });
+
+    const q = segmentCountSql(BENCH_RULE, { today: next, timeZone: TZ }, sql`true`);
+    await db.execute(q);
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) times.push((await time(() => db.execute(q)))[1]);
+    rows.push({ case: 'segment count, 4 conditions, group-wide', ms: median(times), target: '≤ 300 ms' });
+    rows.push({ case: 'bench process RSS (max)', ms: '—', mb: Math.round(rssMax / 2 ** 20), target: '≤ 400 MB, flat' });
+    rows.push({ case: 'daily run per 1,000 customers', ms: Math.round((dailyMs / customers) * 1000 * 10) / 10, target: '× 1,000 at 1M ≤ 30 s' });
+    return rows;
+  } finally {
+    clearInterval(sampler);
+    await database.close();
+  }
+}

@@ -5,6 +5,7 @@
  *   api     latency of the customer list, searches and the 360 view against that dataset
  *   import  the import pipeline (bench/import.ts) on a separate database of the same server
  *   facts   derived facts and segment counts (bench/lifecycle.ts) on the bench dataset
+ *   lifecycle  the journeys engine: daily run of all default rules, incremental, preview (bench/lifecycle.ts)
  *   all     data (skipped when present), then api, import and facts
  *   voice   survey answers over HTTP and the weekly complaint analysis (bench/voice.ts), own database on --voice-url
  *
@@ -44,7 +45,7 @@ interface Options {
   voiceConnections: number;
 }
 
-const SCENARIOS = ['data', 'api', 'import', 'facts', 'all', 'voice'] as const;
+const SCENARIOS = ['data', 'api', 'import', 'facts', 'lifecycle', 'all', 'voice'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -121,6 +122,16 @@ async function scenarioFacts(server: BenchServer, o: Options) {
   log(`results written to ${file}`);
 }
 
+async function scenarioLifecycle(server: BenchServer, o: Options) {
+  const runLifecycleBench = await optionalScenario<(opts: { databaseUrl: string; log: (line: string) => void; asOf?: string }) => Promise<Row[]>>('./lifecycle.js', 'runLifecycleBench');
+  if (!runLifecycleBench) return;
+  const rows = await runLifecycleBench({ databaseUrl: server.url, log });
+  console.log();
+  printTable(rows);
+  const file = writeResults('lifecycle', { options: { customers: o.customers }, rows });
+  log(`results written to ${file}`);
+}
+
 async function scenarioVoice(o: Options) {
   log(`voice: database baoke_voice_bench on ${o.voiceUrl.replace(/\/\/[^@]*@/, '//')}`);
   const rows = await runVoiceBench({ serverUrl: o.voiceUrl, complaints: o.complaints, answers: o.answers, connections: o.voiceConnections, log });
@@ -131,7 +142,7 @@ async function scenarioVoice(o: Options) {
 }
 
 const program = new Command('bench')
-  .description('Baoke benchmarks: data | api | import | facts | all | voice (see bench/README.md)')
+  .description('Baoke benchmarks: data | api | import | facts | lifecycle | all | voice (see bench/README.md)')
   .argument('<scenario>', SCENARIOS.join(' | '))
   .option('--customers <n>', 'customers in the bench dataset', int('--customers', 1), 1_000_000)
   .option('--seed <n>', 'generator seed', int('--seed', 0), 2026)
@@ -158,6 +169,7 @@ const program = new Command('bench')
       if (scenario === 'api' || scenario === 'all') await scenarioApi(server, o);
       if (scenario === 'import' || scenario === 'all') await scenarioImport(server, o);
       if (scenario === 'facts' || scenario === 'all') await scenarioFacts(server, o);
+      if (scenario === 'lifecycle' || scenario === 'all') await scenarioLifecycle(server, o);
     } finally {
       await server.stop();
     }

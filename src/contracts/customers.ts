@@ -16,7 +16,7 @@ export const INTERACTION_KINDS = ['call', 'visit', 'wechat', 'sms', 'email', 'no
 export const INTERACTION_DIRECTIONS = ['inbound', 'outbound'] as const;
 export const CUSTOMER_SORTS = ['created_desc', 'created_asc', 'name_asc', 'name_desc'] as const;
 export const REVEAL_FIELDS = ['mobile', 'idNumber'] as const;
-export const TIMELINE_KINDS = ['created', 'interaction', 'sales_order', 'milestone', 'repair_order', 'ro_stage', 'behaviour', 'appointment'] as const;
+export const TIMELINE_KINDS = ['created', 'interaction', 'sales_order', 'milestone', 'repair_order', 'ro_stage', 'behaviour', 'appointment', 'journey', 'task'] as const;
 
 export const ZGender = z.enum(GENDERS);
 export const ZCustomerStatus = z.enum(CUSTOMER_STATUSES);

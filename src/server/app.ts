@@ -35,7 +35,9 @@ import { tasksRoutes } from './modules/tasks/routes.js';
 import { messagingRoutes } from './modules/messaging/routes.js';
 import { appointmentsRoutes } from './modules/service/appointments/routes.js';
 import { portalRoutes, portalStaffRoutes } from './modules/portal/routes.js';
+import { journeysRoutes } from './modules/journeys/routes.js';
 import { portalScope } from './modules/portal/session.js';
+import { loyaltyPortalRoutes, loyaltyRoutes } from './modules/loyalty/routes.js';
 import { complaintsPortalRoutes, complaintsRoutes } from './modules/complaints/routes.js';
 import { publicSurveyRoutes, surveysRoutes } from './modules/surveys/routes.js';
 
@@ -135,11 +137,13 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean | objec
   await app.register(messagingRoutes(ctx), { prefix: '/api/v1' });
   await app.register(appointmentsRoutes(ctx), { prefix: '/api/v1' });
   await app.register(portalStaffRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(journeysRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(loyaltyRoutes(ctx), { prefix: '/api/v1' });
   await app.register(complaintsRoutes(ctx), { prefix: '/api/v1' });
   await app.register(surveysRoutes(ctx), { prefix: '/api/v1' });
   await app.register(publicSurveyRoutes(ctx), { prefix: '/api/v1' });
   // The owner portal: one scope with its own session (cookie, CSRF); later modules add their owner-facing plugins here.
-  await app.register(portalScope(ctx.services.portal, ctx.config.BAOKE_SECURE_COOKIES ?? false, [portalRoutes(ctx), complaintsPortalRoutes(ctx)]), { prefix: '/api/v1/portal' });
+  await app.register(portalScope(ctx.services.portal, ctx.config.BAOKE_SECURE_COOKIES ?? false, [portalRoutes(ctx), loyaltyPortalRoutes(ctx), complaintsPortalRoutes(ctx)]), { prefix: '/api/v1/portal' });
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/')) {

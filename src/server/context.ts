@@ -13,6 +13,13 @@ import { createTasksService } from './modules/tasks/service.js';
 import { createMessagingService } from './modules/messaging/service.js';
 import { createAppointmentsService } from './modules/service/appointments/service.js';
 import { createPortalService } from './modules/portal/service.js';
+import { createActionRegistry } from './modules/journeys/actions.js';
+import { createJourneysService } from './modules/journeys/service.js';
+import { loyaltyCompensator } from './modules/loyalty/compensator.js';
+import { loyaltyJourneyActions } from './modules/loyalty/journey-actions.js';
+import { createLoyaltyService } from './modules/loyalty/service.js';
+import { surveysJourneyActions } from './modules/surveys/journey-actions.js';
+import { createReferralsService } from './modules/referrals/service.js';
 import { createComplaintsService } from './modules/complaints/service.js';
 import { createSurveysService } from './modules/surveys/service.js';
 import { createComplaintReports } from './modules/complaints/reports.js';
@@ -34,9 +41,17 @@ export function createServices(deps: { db: TDb; clock: Clock; jobs: Jobs | null;
   const messaging = createMessagingService(deps);
   const appointments = createAppointmentsService({ ...deps, messaging, serviceOrders });
   const portal = createPortalService({ ...deps, messaging, customers, vehicles, sales, serviceOrders, appointments, segments });
-  const complaints = createComplaintsService(deps);
+  const loyalty = createLoyaltyService({ ...deps, messaging });
+  const referrals = createReferralsService({ ...deps, loyalty });
+  const complaints = createComplaintsService({ ...deps, compensator: loyaltyCompensator(loyalty) });
   const surveys = createSurveysService({ ...deps, messaging, tasks, complaints });
-  return { org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal, complaints, surveys, complaintReports: createComplaintReports(deps), surveyReports: createSurveyReports(deps) };
+  // Journey actions: tasks, messages and tags of its own, plus what loyalty and surveys contribute.
+  const actions = createActionRegistry({ tasks, messaging }, [...loyaltyJourneyActions(loyalty), ...surveysJourneyActions(surveys)]);
+  const journeys = createJourneysService({ ...deps, segments, actions });
+  return {
+    org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal, journeys, loyalty, referrals,
+    complaints, surveys, complaintReports: createComplaintReports(deps), surveyReports: createSurveyReports(deps),
+  };
 }
 
 export type TServices = ReturnType<typeof createServices>;

@@ -43,6 +43,10 @@ async function boot(config: TConfig, mode: { web: boolean; worker: boolean; demo
     if (await ensureAdmin(database.db, config.BAOKE_ADMIN_PASSWORD)) log('created the first group admin: username "admin"');
   }
 
+  // The default journey rules of DOMAIN.md, once per group (idempotent: edited rules are left as they are).
+  const added = await services.journeys.ensureDefaultRules();
+  if (added) log(`journeys: ${added} default rules added`);
+
   if (mode.worker) await jobs.work(allJobs(ctx), { timezone: config.BAOKE_TIMEZONE });
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   if (mode.web) {
@@ -131,6 +135,44 @@ program
     await seedDemoVoice(database.db, createServices({ db: database.db, clock: systemClock, jobs: null, config }), { asOf: new Date(), log });
     await database.close();
     await embedded?.stop();
+  });
+
+const lifecycle = program.command('lifecycle').description('the lifecycle engine (facts and journeys)');
+lifecycle
+  .command('run')
+  .description('refresh the facts and run every enabled journey rule for a day, printing progress and the run report')
+  .option('--as-of <date>', 'the business day (YYYY-MM-DD); default today in the group time zone')
+  .option('--rule <code>', 'only this rule (by code)')
+  .option('--no-facts', 'skip the facts refresh')
+  .action(async (o: { asOf?: string; rule?: string; facts: boolean }) => {
+    if (o.asOf && !/^\d{4}-\d{2}-\d{2}$/.test(o.asOf)) fail('--as-of must be YYYY-MM-DD');
+    const config = loadConfig();
+    const { database, embedded } = await openDatabase(config, log);
+    const services = createServices({ db: database.db, clock: systemClock, jobs: null, config });
+    await services.journeys.ensureDefaultRules();
+    let ruleId: string | undefined;
+    if (o.rule) {
+      const rows = await database.db.execute<{ id: string }>(sql`select id from journey_rules where code = ${o.rule} and deleted_at is null order by store_id nulls first limit 1`);
+      ruleId = rows.rows[0]?.id;
+      if (!ruleId) fail(`no journey rule with code ${o.rule}`);
+    }
+    const t0 = Date.now();
+    if (o.facts) log('refreshing facts …');
+    const run = await services.journeys.run({
+      kind: 'manual',
+      asOf: o.asOf,
+      ruleId,
+      refreshFacts: o.facts,
+      onProgress: (p) => {
+        const r = p.report;
+        if (r) log(`[${p.done}/${p.total}] ${r.code.padEnd(28)} fired ${String(r.fired).padStart(7)}  ${r.durationMs} ms${r.error ? `  ERROR ${r.error}` : ''}`);
+      },
+    });
+    console.log(`\nrun ${run.id} · as of ${run.asOf} · ${run.status} · ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.table(run.report.map((r) => ({ rule: r.code, evaluated: r.evaluated, fired: r.fired, suppressed: r.suppressed, actions: Object.entries(r.actions).map(([k, v]) => `${k}=${v}`).join(' '), ms: r.durationMs, error: r.error ?? '' })));
+    await database.close();
+    await embedded?.stop();
+    if (run.status !== 'succeeded') process.exit(1);
   });
 
 function requireProduction(): TConfig {

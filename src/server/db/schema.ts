@@ -11,5 +11,8 @@ export * from '../modules/messaging/schema.js';
 export * from '../modules/segments/schema.js';
 export * from '../modules/service/appointments/schema.js';
 export * from '../modules/portal/schema.js';
+export * from '../modules/journeys/schema.js';
+export * from '../modules/loyalty/schema.js';
+export * from '../modules/referrals/schema.js';
 export * from '../modules/complaints/schema.js';
 export * from '../modules/surveys/schema.js';

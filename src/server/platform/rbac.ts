@@ -64,6 +64,26 @@ const PERMISSIONS = {
   'appointments.checkin': ['group_admin', 'store_manager', 'service'],
   /** Slot length, opening hours, bays and technicians of a store. */
   'appointments.settings': ['group_admin', 'store_manager'],
+  /** See journey rules, previews, runs and a customer's firings. */
+  'journeys.read': ALL,
+  /** Create, edit and switch journey rules; start a run. */
+  'journeys.manage': ['group_admin', 'store_manager', 'marketing', 'cx'],
+  /** See members' tiers, points, coupons, the rewards catalogue and loyalty settings. */
+  'loyalty.read': ALL,
+  /** Tiers, earn rules, campaign multipliers, the rewards catalogue, issuing a coupon by hand. */
+  'loyalty.manage': ['group_admin', 'store_manager', 'marketing'],
+  /** Manual points adjustments (audited). */
+  'loyalty.adjust': ['group_admin', 'store_manager'],
+  /** Liability and redemption-rate reports. */
+  'loyalty.reports': ['group_admin', 'store_manager', 'marketing'],
+  /** 核销: look up and redeem a coupon against a repair order. */
+  'coupons.redeem': ['group_admin', 'store_manager', 'service'],
+  'coupons.void': ['group_admin', 'store_manager'],
+  'referrals.read': ALL,
+  /** Enter a referred friend, move a referral along (visited, test drive, lost). */
+  'referrals.write': ['group_admin', 'store_manager', 'sales', 'marketing'],
+  /** The referral reward ladder and the referee discount. */
+  'referrals.settings': ['group_admin', 'store_manager', 'marketing'],
   /** See complaints (store-scoped) and their timelines. */
   'complaints.read': ['group_admin', 'store_manager', 'sales', 'service', 'cx'],
   /** Take a complaint, work it through its steps (acknowledge … revisit), reopen, compensate. */

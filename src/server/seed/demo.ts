@@ -5,6 +5,7 @@ import { seedDemoOrg } from './org.js';
 import { seedAppointmentSettings, seedDemoAppointments } from './appointments.js';
 import { DEMO_OWNER_MOBILE, seedPortalDemoOwner } from './portal-owner.js';
 import { stores } from '../modules/org/schema.js';
+import { seedDemoLoyalty } from './loyalty.js';
 
 export interface DemoSeedOptions {
   /** Number of owners (customers) to generate. */
@@ -42,7 +43,7 @@ export async function seedDemo(db: TDb, opts: DemoSeedOptions): Promise<Generate
 
 /**
  * What the demo adds on top of the generated history (`npm start`, `npm run seed`): the stores' appointment settings,
- * four weeks of service appointments, and the owner the README signs in to the portal with. Relative to `asOf`.
+ * four weeks of service appointments, the owner the README signs in to the portal with, and loyalty data. Relative to `asOf`.
  */
 export async function seedDemoService(db: TDb, opts: { asOf?: string | Date; seed?: number; log?: (m: string) => void } = {}): Promise<void> {
   const asOf = opts.asOf ?? new Date();
@@ -51,4 +52,6 @@ export async function seedDemoService(db: TDb, opts: { asOf?: string | Date; see
   const booked = await seedDemoAppointments(db, { asOf: at, seed: opts.seed ?? 2026 });
   await seedPortalDemoOwner(db, { asOf: at });
   opts.log?.(`appointments: ${booked.toLocaleString('en-US')} over four weeks; portal demo owner ${DEMO_OWNER_MOBILE}`);
+  const l = await seedDemoLoyalty(db, { asOf: at });
+  opts.log?.(`loyalty: ${l.customers.toLocaleString('en-US')} members, ${l.coupons.toLocaleString('en-US')} coupons, ${l.referrals.toLocaleString('en-US')} referrals`);
 }

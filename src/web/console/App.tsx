@@ -23,7 +23,15 @@ const MessagingSettingsPage = lazy(pages.messagingSettings);
 const AppointmentsPage = lazy(pages.appointments);
 const SegmentListPage = lazy(pages.segmentList);
 const SegmentEditorPage = lazy(pages.segmentEditor);
+const JourneyRulesPage = lazy(pages.journeyRules);
+const JourneyRuleEditorPage = lazy(pages.journeyRuleEditor);
+const JourneyRunsPage = lazy(pages.journeyRuns);
 const FactSettingsPage = lazy(pages.factSettings);
+const LoyaltySettingsPage = lazy(pages.loyaltySettings);
+const RewardsPage = lazy(pages.rewards);
+const RedeemCouponPage = lazy(pages.redeemCoupon);
+const LoyaltyReportsPage = lazy(pages.loyaltyReports);
+const ReferralsPage = lazy(pages.referrals);
 const ComplaintListPage = lazy(pages.complaintList);
 const ComplaintDetailPage = lazy(pages.complaintDetail);
 const ComplaintSettingsPage = lazy(pages.complaintSettings);
@@ -65,6 +73,15 @@ export function App() {
         <Route path="/segments/settings" element={<RequirePermission permission="segments.settings"><FactSettingsPage /></RequirePermission>} />
         <Route path="/segments/new" element={<RequirePermission permission="segments.write"><SegmentEditorPage /></RequirePermission>} />
         <Route path="/segments/:id" element={<RequirePermission permission="segments.read"><SegmentEditorPage /></RequirePermission>} />
+        <Route path="/journeys" element={<RequirePermission permission="journeys.read"><JourneyRulesPage /></RequirePermission>} />
+        <Route path="/journeys/runs" element={<RequirePermission permission="journeys.read"><JourneyRunsPage /></RequirePermission>} />
+        <Route path="/journeys/new" element={<RequirePermission permission="journeys.manage"><JourneyRuleEditorPage /></RequirePermission>} />
+        <Route path="/journeys/:id" element={<RequirePermission permission="journeys.read"><JourneyRuleEditorPage /></RequirePermission>} />
+        <Route path="/loyalty/settings" element={<RequirePermission permission="loyalty.read"><LoyaltySettingsPage /></RequirePermission>} />
+        <Route path="/loyalty/rewards" element={<RequirePermission permission="loyalty.read"><RewardsPage /></RequirePermission>} />
+        <Route path="/loyalty/redeem" element={<RequirePermission permission="coupons.redeem"><RedeemCouponPage /></RequirePermission>} />
+        <Route path="/loyalty/reports" element={<RequirePermission permission="loyalty.reports"><LoyaltyReportsPage /></RequirePermission>} />
+        <Route path="/loyalty/referrals" element={<RequirePermission permission="referrals.read"><ReferralsPage /></RequirePermission>} />
         <Route path="/complaints" element={<RequirePermission permission="complaints.read"><ComplaintListPage /></RequirePermission>} />
         <Route path="/complaints/weekly" element={<RequirePermission permission="voice.reports"><WeeklyReviewPage /></RequirePermission>} />
         <Route path="/complaints/settings" element={<RequirePermission permission="complaints.read"><ComplaintSettingsPage /></RequirePermission>} />

@@ -1,35 +1,42 @@
 import {
+  AlertOutlined,
   ApartmentOutlined,
   AuditOutlined,
   CalendarOutlined,
   CarOutlined,
-  CarryOutOutlined,
+  BarChartOutlined,
   CloudUploadOutlined,
   ClusterOutlined,
   ControlOutlined,
+  CrownOutlined,
+  CustomerServiceOutlined,
   DashboardOutlined,
   DownOutlined,
   FileTextOutlined,
+  GiftOutlined,
+  FormOutlined,
   GlobalOutlined,
+  HistoryOutlined,
   IdcardOutlined,
+  LineChartOutlined,
   LogoutOutlined,
-  MailOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
+  NodeIndexOutlined,
   ScheduleOutlined,
+  ScanOutlined,
   SendOutlined,
   SettingOutlined,
   ShopOutlined,
-  TeamOutlined,
-  UserOutlined,
-  AlertOutlined,
-  LineChartOutlined,
   SmileOutlined,
-  FormOutlined,
-  CustomerServiceOutlined,
+  TeamOutlined,
+  ThunderboltOutlined,
+  ToolOutlined,
+  UsergroupAddOutlined,
+  UserOutlined,
 } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Layout, Menu, Select, Space, Tag, theme, Typography, type MenuProps } from 'antd';
-import { Suspense, useEffect, useMemo } from 'react';
+import { Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useLogout } from '../auth/api';
@@ -60,47 +67,72 @@ export function AppLayout() {
   }, []);
 
   const items = useMemo<MenuProps['items']>(() => {
-    const list: NonNullable<MenuProps['items']> = [];
-    if (can('customers.read')) list.push({ key: '/customers', icon: <TeamOutlined />, label: t('nav.customers') });
-    if (can('segments.read')) list.push({ key: '/segments', icon: <ClusterOutlined />, label: t('segments.nav.segments') });
-    if (can('segments.settings')) list.push({ key: '/segments/settings', icon: <ControlOutlined />, label: t('segments.nav.settings') });
-    if (can('appointments.read')) list.push({ key: '/service/appointments', icon: <CalendarOutlined />, label: t('appointments.nav') });
+    type TItems = NonNullable<MenuProps['items']>;
+    // The menu by area (客户经营, 关怀触达, 会员权益, 售后服务, 客户之声, 系统管理), each a fold of its own pages; an
+    // area the user has nothing in is left out. The area of the open page is unfolded (see `openKeys`).
+    const list: TItems = [];
+    const area = (key: string, icon: ReactNode, label: string, children: TItems) => {
+      if (children.length > 0) list.push({ key: `area:${key}`, icon, label, children });
+    };
+
+    const customers: TItems = [];
+    if (can('customers.read')) customers.push({ key: '/customers', icon: <TeamOutlined />, label: t('nav.customers') });
+    if (can('segments.read')) customers.push({ key: '/segments', icon: <ClusterOutlined />, label: t('segments.nav.segments') });
+    if (can('segments.settings')) customers.push({ key: '/segments/settings', icon: <ControlOutlined />, label: t('segments.nav.settings') });
+    area('customers', <TeamOutlined />, t('nav.areaCustomers'), customers);
+
+    const engagement: TItems = [];
+    if (can('journeys.read')) {
+      engagement.push({ key: '/journeys', icon: <ThunderboltOutlined />, label: t('journeys.nav.rules') });
+      engagement.push({ key: '/journeys/runs', icon: <HistoryOutlined />, label: t('journeys.nav.runs') });
+    }
     if (can('tasks.read')) {
-      const children: NonNullable<MenuProps['items']> = [{ key: '/tasks', icon: <ScheduleOutlined />, label: t('tasks.nav.mine') }];
+      engagement.push({ key: '/tasks', icon: <ScheduleOutlined />, label: t('tasks.nav.mine') });
       if (can('tasks.manage')) {
-        children.push({ key: '/tasks/board', icon: <DashboardOutlined />, label: t('tasks.nav.board') });
-        children.push({ key: '/tasks/settings', icon: <SettingOutlined />, label: t('tasks.nav.settings') });
+        engagement.push({ key: '/tasks/board', icon: <DashboardOutlined />, label: t('tasks.nav.board') });
+        engagement.push({ key: '/tasks/settings', icon: <SettingOutlined />, label: t('tasks.nav.settings') });
       }
-      list.push({ key: 'tasks', icon: <CarryOutOutlined />, label: t('tasks.nav.group'), children });
     }
     if (can('messages.read')) {
-      const children: NonNullable<MenuProps['items']> = [{ key: '/messages', icon: <SendOutlined />, label: t('messaging.nav.outbox') }];
-      if (can('templates.manage')) children.push({ key: '/messages/templates', icon: <FileTextOutlined />, label: t('messaging.nav.templates') });
-      if (can('messaging.settings')) children.push({ key: '/messages/settings', icon: <ControlOutlined />, label: t('messaging.nav.settings') });
-      list.push({ key: 'messages', icon: <MailOutlined />, label: t('messaging.nav.group'), children });
+      engagement.push({ key: '/messages', icon: <SendOutlined />, label: t('messaging.nav.outbox') });
+      if (can('templates.manage')) engagement.push({ key: '/messages/templates', icon: <FileTextOutlined />, label: t('messaging.nav.templates') });
+      if (can('messaging.settings')) engagement.push({ key: '/messages/settings', icon: <ControlOutlined />, label: t('messaging.nav.settings') });
     }
-    if (can('complaints.read') || can('voice.reports')) {
-      const children: NonNullable<MenuProps['items']> = [];
-      if (can('complaints.read')) children.push({ key: '/complaints', icon: <AlertOutlined />, label: t('voice.nav.complaints') });
-      if (can('voice.reports')) children.push({ key: '/complaints/weekly', icon: <LineChartOutlined />, label: t('voice.nav.weekly') });
-      if (can('voice.reports')) children.push({ key: '/surveys/nps', icon: <SmileOutlined />, label: t('voice.nav.nps') });
-      if (can('voice.reports')) children.push({ key: '/surveys/templates', icon: <FormOutlined />, label: t('voice.nav.templates') });
-      if (can('complaints.manage')) children.push({ key: '/complaints/settings', icon: <SettingOutlined />, label: t('voice.nav.settings') });
-      list.push({ key: 'voice', icon: <CustomerServiceOutlined />, label: t('voice.nav.group'), children });
+    area('engagement', <NodeIndexOutlined />, t('nav.areaEngagement'), engagement);
+
+    const loyalty: TItems = [];
+    if (can('loyalty.read')) {
+      if (can('coupons.redeem')) loyalty.push({ key: '/loyalty/redeem', icon: <ScanOutlined />, label: t('loyalty.nav.redeem') });
+      loyalty.push({ key: '/loyalty/rewards', icon: <GiftOutlined />, label: t('loyalty.nav.rewards') });
+      if (can('referrals.read')) loyalty.push({ key: '/loyalty/referrals', icon: <UsergroupAddOutlined />, label: t('loyalty.nav.referrals') });
+      if (can('loyalty.reports')) loyalty.push({ key: '/loyalty/reports', icon: <BarChartOutlined />, label: t('loyalty.nav.reports') });
+      loyalty.push({ key: '/loyalty/settings', icon: <ControlOutlined />, label: t('loyalty.nav.settings') });
     }
-    if (can('imports.run')) list.push({ key: '/imports', icon: <CloudUploadOutlined />, label: t('nav.imports') });
-    if (can('org.manage'))
-      list.push({
-        key: 'org',
-        icon: <ApartmentOutlined />,
-        label: t('nav.org'),
-        children: [
-          { key: '/org/stores', icon: <ShopOutlined />, label: t('nav.stores') },
-          { key: '/org/staff', icon: <IdcardOutlined />, label: t('nav.staff') },
-        ],
-      });
-    if (can('customers.read')) list.push({ key: '/catalogue', icon: <CarOutlined />, label: t('nav.catalogue') });
-    if (can('audit.read')) list.push({ key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') });
+    area('loyalty', <CrownOutlined />, t('nav.areaLoyalty'), loyalty);
+
+    const service: TItems = [];
+    if (can('appointments.read')) service.push({ key: '/service/appointments', icon: <CalendarOutlined />, label: t('appointments.nav') });
+    area('service', <ToolOutlined />, t('nav.areaService'), service);
+
+    const voice: TItems = [];
+    if (can('complaints.read')) voice.push({ key: '/complaints', icon: <AlertOutlined />, label: t('voice.nav.complaints') });
+    if (can('voice.reports')) {
+      voice.push({ key: '/complaints/weekly', icon: <LineChartOutlined />, label: t('voice.nav.weekly') });
+      voice.push({ key: '/surveys/nps', icon: <SmileOutlined />, label: t('voice.nav.nps') });
+      voice.push({ key: '/surveys/templates', icon: <FormOutlined />, label: t('voice.nav.templates') });
+    }
+    if (can('complaints.manage')) voice.push({ key: '/complaints/settings', icon: <SettingOutlined />, label: t('voice.nav.settings') });
+    area('voice', <CustomerServiceOutlined />, t('nav.areaVoice'), voice);
+
+    const admin: TItems = [];
+    if (can('imports.run')) admin.push({ key: '/imports', icon: <CloudUploadOutlined />, label: t('nav.imports') });
+    if (can('org.manage')) {
+      admin.push({ key: '/org/stores', icon: <ShopOutlined />, label: t('nav.stores') });
+      admin.push({ key: '/org/staff', icon: <IdcardOutlined />, label: t('nav.staff') });
+    }
+    if (can('customers.read')) admin.push({ key: '/catalogue', icon: <CarOutlined />, label: t('nav.catalogue') });
+    if (can('audit.read')) admin.push({ key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') });
+    area('admin', <ApartmentOutlined />, t('nav.areaAdmin'), admin);
     return list;
   }, [can, t]);
 
@@ -115,6 +147,20 @@ export function AppLayout() {
     collect(items);
     return keys.filter((k) => location.pathname === k || location.pathname.startsWith(`${k}/`)).sort((x, y) => y.length - x.length)[0];
   }, [items, location.pathname]);
+
+  // The folds the user has open; the area of the page being shown is always among them.
+  const areaOf = useMemo(() => {
+    const m = new Map<string, string>();
+    items?.forEach((a) => {
+      if (a && 'children' in a && a.children) a.children.forEach((i) => i && typeof i.key === 'string' && m.set(i.key, String(a.key)));
+    });
+    return m;
+  }, [items]);
+  const currentArea = selected ? areaOf.get(selected) : undefined;
+  const [openAreas, setOpenAreas] = useState<string[]>(() => (currentArea ? [currentArea] : []));
+  useEffect(() => {
+    if (currentArea) setOpenAreas((open) => (open.includes(currentArea) ? open : [...open, currentArea]));
+  }, [currentArea]);
 
   const userMenu: MenuProps = {
     items: [
@@ -161,7 +207,9 @@ export function AppLayout() {
           mode="inline"
           items={items}
           selectedKeys={selected ? [selected] : []}
-          defaultOpenKeys={['tasks', 'messages', 'voice', 'org']}
+          openKeys={collapsed ? undefined : openAreas}
+          onOpenChange={setOpenAreas}
+          forceSubMenuRender
           onClick={({ key }) => void navigate(key)}
           style={{ borderInlineEnd: 'none' }}
           aria-label={t('shell.mainMenu')}

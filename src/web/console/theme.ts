@@ -3,8 +3,15 @@ import type { ThemeConfig } from 'antd';
 /** antd defaults with the Baoke brand blue; calm, dense, consistent. */
 export const BRAND_PRIMARY = '#1d5bd8';
 
+/**
+ * People who ask their system for less motion (vestibular disorders, WCAG 2.3.3) get none: no zooming dialogs or
+ * sliding drawers, which also means a click never lands on a moving target.
+ */
+const reducedMotion = typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
 export const brandTheme: ThemeConfig = {
   token: {
+    motion: !reducedMotion,
     colorPrimary: BRAND_PRIMARY,
     colorInfo: BRAND_PRIMARY,
     colorLink: BRAND_PRIMARY,

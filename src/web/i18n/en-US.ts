@@ -14,6 +14,12 @@ const enUS: Mirror<typeof zhCN> = {
     collapseMenu: 'Collapse menu',
   },
   nav: {
+    areaCustomers: 'Customers',
+    areaEngagement: 'Engagement',
+    areaLoyalty: 'Loyalty',
+    areaService: 'Service',
+    areaVoice: 'Voice of the owner',
+    areaAdmin: 'Administration',
     customers: 'Customers',
     imports: 'Imports',
     org: 'Organisation',
@@ -221,6 +227,8 @@ const enUS: Mirror<typeof zhCN> = {
       ro_stage: 'Workshop',
       behaviour: 'Online',
       appointment: 'Appointment',
+      journey: 'Journey',
+      task: 'Task',
     },
     titles: {
       created: 'Customer created',

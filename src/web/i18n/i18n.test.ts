@@ -7,9 +7,9 @@ function leaves(tree: object, prefix = ''): [string, string][] {
   return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [[`${prefix}${k}`, v] as [string, string]] : leaves(v as object, `${prefix}${k}.`)));
 }
 
-// Words a Chinese dealership screen uses as they are: units, model/body codes, file formats, brands.
-// NPS, CSAT and SLA are how Chinese dealerships themselves name these measures.
-const LATIN_ALLOWED = new Set(['PDI', 'SUV', 'MPV', 'DMS', 'API', 'IP', 'ID', 'km', 'MB', 'Excel', 'xlsx', 'csv', 'NPS', 'CSAT', 'SLA']);
+// Words a Chinese dealership screen uses as they are: units, model/body codes, file formats, brands, and the CX
+// measures everyone in the trade calls by their English initials (NPS, CSAT, SLA).
+const LATIN_ALLOWED = new Set(['PDI', 'SUV', 'MPV', 'DMS', 'API', 'IP', 'ID', 'km', 'MB', 'Excel', 'xlsx', 'csv', 'NPS', 'CSAT', 'SLA', 'ms', 'QR', 'VIN']);
 const CJK = /[\u3400-\u9fff]/;
 
 describe('console resources', () => {

@@ -4,6 +4,8 @@ import enCore from './en-US';
 import zhCore from './zh-CN';
 import segments from '../segments/i18n';
 import { appointmentTexts } from '../service/appointments/i18n';
+import journeys from '../journeys/i18n';
+import loyalty from '../loyalty/i18n';
 import voice from '../complaints/i18n';
 
 /**
@@ -11,7 +13,7 @@ import voice from '../complaints/i18n';
  * domain, each under its own top-level key. Add a domain by importing its `i18n.ts` and listing it in `DOMAINS`.
  */
 
-const DOMAINS = { tasks, messaging, segments, appointments: appointmentTexts, voice } as const;
+const DOMAINS = { tasks, messaging, segments, appointments: appointmentTexts, journeys, loyalty, voice } as const;
 
 type TDomains = typeof DOMAINS;
 type TZhDomains = { [K in keyof TDomains]: TDomains[K] extends { zh: infer Z } ? Z : never };

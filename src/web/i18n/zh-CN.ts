@@ -12,6 +12,12 @@ const zhCN = {
     collapseMenu: '收起菜单',
   },
   nav: {
+    areaCustomers: '客户经营',
+    areaEngagement: '关怀触达',
+    areaLoyalty: '会员权益',
+    areaService: '售后服务',
+    areaVoice: '客户之声',
+    areaAdmin: '系统管理',
     customers: '客户',
     imports: '数据导入',
     org: '组织',
@@ -219,6 +225,8 @@ const zhCN = {
       ro_stage: '维修进度',
       behaviour: '线上行为',
       appointment: '预约',
+      journey: '全周期关怀',
+      task: '任务',
     },
     titles: {
       created: '建档',

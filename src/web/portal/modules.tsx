@@ -3,6 +3,7 @@ import { useUnreadBadge } from './api';
 import { portalTexts } from './i18n';
 import { CarIcon } from './icons';
 import type { TPortalModule } from './registry';
+import { loyaltyPortal } from '../loyalty/portal/module';
 import { complaintsPortal } from '../complaints/portal/module';
 
 /** The portal's own module: the shell's five tabs and their screens. */
@@ -44,7 +45,7 @@ export const corePortal: TPortalModule = {
  * Every module of the portal, in order. A later wave appends its own (`loyaltyPortal` with a 积分 tab at order 30,
  * its screens and texts); the shell, router and resources pick it up from here.
  */
-export const PORTAL_MODULES: TPortalModule[] = [corePortal, complaintsPortal];
+export const PORTAL_MODULES: TPortalModule[] = [corePortal, loyaltyPortal, complaintsPortal];
 
 export const PORTAL_TABS = PORTAL_MODULES.flatMap((m) => m.tabs ?? []).sort((a, b) => a.order - b.order);
 export const PORTAL_SCREENS = PORTAL_MODULES.flatMap((m) => m.screens);

@@ -83,7 +83,10 @@ describe('the flow', () => {
     expect(closed).toMatchObject({ status: 'closed', satisfied: true, reopenCount: 1 });
     const d = await svc.get(as('cx1'), c.id);
     expect(d.timeline.map((e) => e.kind)).toEqual(['received', 'assigned', 'acknowledged', 'resolved', 'compensation', 'feedback', 'reopened', 'resolved', 'feedback', 'revisit', 'closed']);
-    expect(d.compensations).toMatchObject([{ kind: 'coupon', amount: 5000, status: 'recorded' }]);
+    // Issued through loyalty: a ¥50 coupon in the owner's wallet, once.
+    expect(d.compensations).toMatchObject([{ kind: 'coupon', amount: 5000, status: 'issued' }]);
+    const issued = await env.ctx.db.execute<{ n: number; value_fen: number }>(sql`select count(*)::int as n, max(value_fen)::int as value_fen from coupons where customer_id = ${c.customer.id} and source = 'compensation'`);
+    expect(issued.rows[0]).toEqual({ n: 1, value_fen: 5000 });
   });
 
   it('cannot close without the revisit; an unsatisfied revisit reopens with a fresh resolve clock', async () => {

@@ -150,6 +150,15 @@ export interface TTimelineRaw {
   refId: string | null;
 }
 
+const TASK_STATUS_TEXT: Record<string, [string, string]> = { open: ['待办', 'Open'], done: ['已完成', 'Done'], cancelled: ['已取消', 'Cancelled'] };
+const TASK_OUTCOME_TEXT: Record<string, [string, string]> = {
+  reached: ['已联系', 'Reached'],
+  not_reached: ['未接通', 'Not reached'],
+  booked: ['已预约', 'Booked'],
+  not_interested: ['无意向', 'Not interested'],
+  complaint_raised: ['客户投诉', 'Complaint raised'],
+};
+
 const join = (...parts: (string | null | undefined)[]) => parts.filter((p) => p).join(' · ');
 
 /** Gives a timeline row its title and detail, in the bilingual style of the console. */
@@ -170,6 +179,16 @@ export function describeTimelineEntry(r: TTimelineRaw): { at: Date; kind: TTimel
       return { ...base, title: `工单进度 / Workshop: ${STAGE_LABELS[r.sub] ?? r.sub}`, detail: join(r.label, r.note) };
     case 'behaviour':
       return { ...base, title: r.sub, detail: r.note === '{}' ? '' : r.note.slice(0, 200) };
+    case 'journey': {
+      // label: `中文名 / English name` (or the Chinese name alone); note: the firing's bilingual reason.
+      const [zh = r.label, en = zh] = r.label.split(' / ');
+      return { ...base, title: `全周期关怀：${zh} / Journey: ${en}`, detail: r.note };
+    }
+    case 'task': {
+      const [sZh, sEn] = TASK_STATUS_TEXT[r.sub] ?? [r.sub, r.sub];
+      const [oZh, oEn] = r.note ? (TASK_OUTCOME_TEXT[r.note] ?? [r.note, r.note]) : ['', ''];
+      return { ...base, title: `任务：${r.label} / Task: ${r.label}`, detail: `${join(sZh, oZh)} / ${join(sEn, oEn)}` };
+    }
     case 'appointment': {
       // Booked at `at`, for the slot in `label` (`status|YYYY-MM-DD HH:mm`, store time). One bilingual title
       // (`中文 / English`) with the slot, the kind and the state of the booking; the note as written.

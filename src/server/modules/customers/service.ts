@@ -441,6 +441,12 @@ export function createCustomersService(deps: TCustomersDeps) {
         (select a.created_at, 'appointment', 1, a.kind::text, a.status::text || '|' || to_char(a.slot_start at time zone s.timezone, 'YYYY-MM-DD HH24:MI'),
                 a.note, null, a.id::text
            from appointments a join stores s on s.id = a.store_id where a.customer_id = ${id} order by a.created_at desc limit ${TIMELINE_MAX})
+        union all
+        (select jf.fired_at, 'journey', 1, r.code, r.name_zh || case when r.name_en <> '' then ' / ' || r.name_en else '' end, jf.reason, null, jf.id::text
+           from journey_firings jf join journey_rules r on r.id = jf.rule_id where jf.customer_id = ${id} order by jf.fired_at desc limit ${TIMELINE_MAX})
+        union all
+        (select t.created_at, 'task', 1, t.status::text, t.title, coalesce(t.outcome::text, ''), null, t.id::text
+           from tasks t where t.customer_id = ${id} order by t.created_at desc limit ${TIMELINE_MAX})
       ) t
       order by at desc, rank desc
       limit ${TIMELINE_MAX}`);

@@ -7,6 +7,7 @@ import {
   createOwnersSql,
   duplicateReason,
   setExcludedSql,
+  timedWrite,
   upsertCounts,
   uuidv7Sql,
   type KindSpec,
@@ -162,20 +163,20 @@ export const repairOrdersKind: KindSpec = {
   },
 
   async write(tx, t, c) {
-    const customersCreated = await countOf(
+    const customersCreated = await timedWrite(c, 'owners', () => countOf(
       tx,
       createOwnersSql(sql`SELECT mobile, name, rank_at, row_no FROM ${t.nv} WHERE mobile_customer_id IS NULL`, c),
-    );
-    const vehiclesCreated = await countOf(
+    ));
+    const vehiclesCreated = await timedWrite(c, 'vehicles', () => countOf(
       tx,
       sql`INSERT INTO vehicles (id, customer_id, store_id, vin, plate, last_mileage_km, last_mileage_at, created_at, updated_at)
         SELECT ${uuidv7Sql('row_number() OVER ()')}, cu.id, cu.store_id, n.vin, n.plate, n.km, (n.km_at AT TIME ZONE ${c.timezone})::date,
           ${c.now}::timestamptz, ${c.now}::timestamptz
         FROM ${t.nv} n JOIN customers cu ON cu.mobile = n.mobile AND cu.status = 'active'
         ON CONFLICT (vin) DO NOTHING`,
-    );
+    ));
     const cols = COMPARED.join(', ');
-    const { created, updated } = await upsertCounts(
+    const { created, updated } = await timedWrite(c, 'repair orders', () => upsertCounts(
       tx,
       sql`WITH src AS (
           SELECT r.ro_no, coalesce(r.vehicle_id, v.id) AS vehicle_id, coalesce(r.customer_id, v.customer_id) AS customer_id,
@@ -193,16 +194,16 @@ export const repairOrdersKind: KindSpec = {
         SELECT (SELECT count(*) FROM src WHERE vehicle_id IS NULL) AS unresolved,
           count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM m`,
       'repair orders',
-    );
+    ));
     // Odometers only go up: a reading above a known vehicle's last one becomes its last mileage (new vehicles got
     // theirs when created).
-    await tx.execute(sql`UPDATE vehicles v SET last_mileage_km = m.km, last_mileage_at = m.at, updated_at = ${c.now}::timestamptz
+    await timedWrite(c, 'odometers', () => tx.execute(sql`UPDATE vehicles v SET last_mileage_km = m.km, last_mileage_at = m.at, updated_at = ${c.now}::timestamptz
       FROM (
         SELECT DISTINCT ON (vehicle_id) vehicle_id, mileage_km AS km, (opened_at AT TIME ZONE ${c.timezone})::date AS at
         FROM ${t.rs} WHERE reject IS NULL AND vehicle_id IS NOT NULL AND mileage_km IS NOT NULL
         ORDER BY vehicle_id, mileage_km DESC, opened_at DESC
       ) m
-      WHERE v.id = m.vehicle_id AND (v.last_mileage_km IS NULL OR m.km > v.last_mileage_km)`);
+      WHERE v.id = m.vehicle_id AND (v.last_mileage_km IS NULL OR m.km > v.last_mileage_km)`));
     return { created, updated, customersCreated, vehiclesCreated };
   },
 };

@@ -32,6 +32,17 @@ export interface MergeContext {
   /** The store's local date today. */
   today: string;
   now: Date;
+  /** Timing lines for the benchmark (the write statements of a kind, one line each). */
+  log?: (line: string) => void;
+}
+
+/** Runs one write statement of a kind, logging its duration when the pipeline has a logger. */
+export async function timedWrite<T>(c: MergeContext, name: string, fn: () => Promise<T>): Promise<T> {
+  if (!c.log) return fn();
+  const t = performance.now();
+  const r = await fn();
+  c.log(`run write ${name}: ${Math.round(performance.now() - t)} ms`);
+  return r;
 }
 
 export interface WriteCounts {

@@ -313,7 +313,7 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
 
     return await cdb.transaction(async (tx) => {
       await resolve(tx, spec, t, merge, o);
-      const written = await step(o, 'write', () => spec.write(tx, t, merge));
+      const written = await step(o, 'write', () => spec.write(tx, t, { ...merge, log: o.log }));
       const c = (
         await tx.execute<{ valid: number; rejected: number }>(
           sql`SELECT count(*) FILTER (WHERE reject IS NULL) AS valid, count(*) FILTER (WHERE reject IS NOT NULL) AS rejected FROM ${t.rs}`,

@@ -1,4 +1,5 @@
 import { CommentOutlined, EditOutlined, MergeCellsOutlined, PlusSquareOutlined, SendOutlined } from '@ant-design/icons';
+import { MemberTab } from '../../loyalty/member/MemberTab';
 import { Alert, Badge, Button, Card, Col, Row, Skeleton, Space, Tabs } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -144,6 +145,7 @@ export default function CustomerDetailPage() {
             { key: 'behaviour', label: <span>{t('customers.tabs.behaviour')}{count(d.behaviourEvents.length)}</span>, children: <BehaviourTab events={d.behaviourEvents} /> },
             { key: 'tasks', label: <TasksTabLabel customerId={c.id} />, children: <TasksTab customerId={c.id} onCreate={() => setCreatingTask(true)} /> },
             { key: 'messages', label: t('messaging.customerTab.title'), children: <MessagesTab customerId={c.id} onSend={() => setSending(true)} /> },
+            { key: 'member', label: t('loyalty.member.tab'), children: <MemberTab customerId={c.id} /> },
             ...(can('complaints.read') ? [{ key: 'complaints', label: t('voice.customerTab.title'), children: <CustomerComplaintsTab customerId={c.id} /> }] : []),
           ]}
         />

@@ -1,11 +1,13 @@
 import {
   CalendarOutlined,
   CarOutlined,
+  CarryOutOutlined,
   CheckCircleOutlined,
   EyeOutlined,
   FlagOutlined,
   MessageOutlined,
   ShoppingCartOutlined,
+  ThunderboltOutlined,
   ToolOutlined,
   UserAddOutlined,
 } from '@ant-design/icons';
@@ -26,6 +28,8 @@ const KIND_STYLE: Record<TimelineKind, { icon: ReactNode; color: string }> = {
   ro_stage: { icon: <CheckCircleOutlined />, color: 'orange' },
   behaviour: { icon: <EyeOutlined />, color: 'cyan' },
   appointment: { icon: <CalendarOutlined />, color: 'green' },
+  journey: { icon: <ThunderboltOutlined />, color: 'magenta' },
+  task: { icon: <CarryOutOutlined />, color: 'geekblue' },
 };
 
 type Filter = 'all' | 'interaction' | 'sales' | 'service' | 'behaviour';

@@ -1,0 +1,182 @@
+/**
+ * The journeys engine's SQL: a rule's candidates over a range of business days, set-based. Every trigger kind yields
+ * rows `(day, customer_id, vehicle_id, firing_key, reason)`; the wrapper joins the customer (active, in the allowed
+ * stores), the facts, the audience (a segment's compiled rule) and the built-in conditions. Runs evaluate one day;
+ * the preview evaluates the next 31 days in the same statement.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { DATE_FIELDS, TRIGGER_EVENTS, type TCondition, type TTrigger } from '../../../contracts/journeys.js';
+import { compileRule, type TCompileContext } from '../segments/compiler.js';
+import type { TSegmentRule } from '../../../contracts/segments.js';
+
+/** Events older than this many days past their due day are no longer fired (the daily run catches up a missed day or two). */
+export const EVENT_GRACE_DAYS = 3;
+
+export interface TCandidateOptions {
+  from: string;
+  to: string;
+  timeZone: string;
+  /** Extra days back an event trigger still fires (runs: EVENT_GRACE_DAYS; preview: 0). */
+  eventGraceDays: number;
+  /** `c.store_id` predicate. */
+  storeFilter: SQL;
+  /** The compiled audience rule (over `c` and `f`), or null. */
+  audience: { rule: TSegmentRule; ctx: TCompileContext } | null;
+  conditions: TCondition[];
+  /** Only these customers (the incremental run). */
+  customerIds?: string[] | null;
+  /** The rule's names, prefixed to the reason of each firing. */
+  ruleName: { zh: string; en: string };
+}
+
+const d = (s: string) => sql`${s}::date`;
+const localDay = (col: SQL, tz: string) => sql`(${col} at time zone ${tz})::date`;
+const midnight = (day: SQL, tz: string) => sql`((${day})::timestamp at time zone ${tz})`;
+
+function fieldLabel(field: string): [string, string] {
+  const f = DATE_FIELDS.find((x) => x.key === field);
+  return f ? [f.zh, f.en] : [field, field];
+}
+
+/** The raw occurrences of a trigger in [from, to]: `day, customer_id, vehicle_id, occ (date), key, reason`. */
+function triggerSql(t: TTrigger, o: TCandidateOptions): SQL {
+  const from = d(o.from);
+  const to = d(o.to);
+  const tz = o.timeZone;
+  if (t.kind === 'daily') {
+    // Facts do not predict the future: the audience of today fires today; later days only show new members once they join.
+    const period =
+      t.period === 'once'
+        ? sql`'once'`
+        : t.period === 'year'
+          ? sql`to_char(${from}, 'YYYY')`
+          : t.period === 'quarter'
+            ? sql`to_char(${from}, 'YYYY-"Q"Q')`
+            : t.period === 'month'
+              ? sql`to_char(${from}, 'YYYY-MM')`
+              : sql`to_char(${from}, 'IYYY-"W"IW')`;
+    if (t.scope === 'vehicle') {
+      return sql`select ${from} as day, v.customer_id, v.id as vehicle_id, ${from} as occ,
+          'daily:' || ${period} || ':' || v.id as key, ${'每日评估 / Daily'}::text as reason
+        from vehicles v where v.status = 'in_use'`;
+    }
+    return sql`select ${from} as day, f.customer_id, null::uuid as vehicle_id, ${from} as occ,
+        'daily:' || ${period} || ':' || f.customer_id as key, ${'每日评估 / Daily'}::text as reason
+      from customer_facts f`;
+  }
+  if (t.kind === 'annual_date') {
+    const mmdd = `${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
+    return sql`select g.d as day, f.customer_id, null::uuid as vehicle_id, g.d as occ,
+        'annual:' || to_char(g.d, 'YYYY') || ':' || f.customer_id as key, ${`每年 ${mmdd} / Every year on ${mmdd}`}::text as reason
+      from (select gs::date as d from generate_series(${from}, ${to}, interval '1 day') gs where to_char(gs, 'MM-DD') = ${mmdd}) g
+      cross join customer_facts f`;
+  }
+  if (t.kind === 'event') {
+    const label = TRIGGER_EVENTS.find((e) => e.key === t.eventType);
+    const delay = t.delayDays;
+    const created = localDay(sql`e.created_at`, tz);
+    return sql`select greatest(${created} + ${delay}::int, ${from}) as day, e.customer_id,
+        case when e.payload->>'vehicleId' ~ '^[0-9a-f-]{36}$' then (e.payload->>'vehicleId')::uuid end as vehicle_id,
+        ${created} as occ, 'event:' || e.id as key,
+        ${label?.zh ?? t.eventType}::text || coalesce(' ' || coalesce(e.payload->>'orderNo', e.payload->>'roNo'), '') || ' / ' ||
+          ${label?.en ?? t.eventType}::text || coalesce(' ' || coalesce(e.payload->>'orderNo', e.payload->>'roNo'), '') as reason,
+        e.payload as payload
+      from domain_events e
+      where e.type = ${t.eventType} and e.customer_id is not null
+        and e.created_at >= ${midnight(sql`${from} - ${delay + o.eventGraceDays}::int`, tz)}
+        and e.created_at < ${midnight(sql`${to} - ${delay}::int + 1`, tz)}`;
+  }
+  // date_offset: the rule fires on occ + offset, so the occurrences of [from, to] are those in [from - k, to - k].
+  const k = t.offsetDays;
+  const lo = sql`(${from} - ${k}::int)`;
+  const hi = sql`(${to} - ${k}::int)`;
+  const [zh, en] = fieldLabel(t.field);
+  const reason = (occ: SQL) => sql`${zh}::text || ' ' || ${occ}::text || ' / ' || ${en}::text || ' ' || ${occ}::text`;
+  const vehicleRows = (col: SQL, keyPrefix: string, extra: SQL = sql`true`) => sql`
+    select ${col} + ${k}::int as day, v.customer_id, v.id as vehicle_id, ${col} as occ,
+      ${keyPrefix} || ':' || v.id || ':' || ${col}::text as key, ${reason(col)} as reason
+    from vehicles v where v.status = 'in_use' and ${col} between ${lo} and ${hi} and ${extra}`;
+  switch (t.field) {
+    case 'customer.birthday': {
+      // The occurrence is this year's birthday (29 Feb falls on 28 Feb in common years).
+      // One hash join on 'MM-DD': the days of the range, plus 29 Feb birthdays on 28 Feb of common years.
+      return sql`select g.d + ${k}::int as day, c.id as customer_id, null::uuid as vehicle_id, g.d as occ,
+          'birthday:' || to_char(g.d, 'YYYY') || ':' || c.id as key, ${reason(sql`to_char(g.d, 'MM-DD')`)} as reason
+        from (
+          select gs::date as d, to_char(gs, 'MM-DD') as mmdd from generate_series(${lo}, ${hi}, interval '1 day') gs
+          union all
+          select gs::date, '02-29' from generate_series(${lo}, ${hi}, interval '1 day') gs
+          where to_char(gs, 'MM-DD') = '02-28' and to_char(gs + interval '1 day', 'MM-DD') = '03-01'
+        ) g
+        join customers c on c.birthday is not null and to_char(c.birthday, 'MM-DD') = g.mmdd`;
+    }
+    case 'customer.last_visit': {
+      const occ = localDay(sql`f.last_visit_at`, tz);
+      return sql`select ${occ} + ${k}::int as day, f.customer_id, null::uuid as vehicle_id, ${occ} as occ,
+          'last_visit:' || ${occ}::text || ':' || f.customer_id as key, ${reason(occ)} as reason
+        from customer_facts f
+        where f.last_visit_at >= ${midnight(lo, tz)} and f.last_visit_at < ${midnight(sql`${hi} + 1`, tz)}`;
+    }
+    case 'vehicle.delivery_date':
+      return vehicleRows(sql`v.delivery_date`, 'delivery');
+    case 'vehicle.insurance_expiry':
+      return vehicleRows(sql`v.insurance_expiry`, 'insurance');
+    case 'vehicle.warranty_end':
+      return vehicleRows(sql`v.warranty_end`, 'warranty');
+    case 'vehicle.next_maintenance_due':
+    case 'vehicle.first_service_due': {
+      const first = t.field === 'vehicle.first_service_due';
+      return sql`select vf.next_maintenance_due_date + ${k}::int as day, vf.customer_id, vf.vehicle_id, vf.next_maintenance_due_date as occ,
+          ${first ? 'first_service' : 'maintenance'} || ':' || vf.vehicle_id || ':' || vf.next_maintenance_due_date::text as key,
+          ${reason(sql`vf.next_maintenance_due_date`)} as reason
+        from vehicle_facts vf
+        where vf.first_service_done = ${!first} and vf.next_maintenance_due_date between ${lo} and ${hi}`;
+    }
+    case 'vehicle.first_service_date': {
+      const occ = localDay(sql`r.opened_at`, tz);
+      return sql`select ${occ} + ${k}::int as day, r.customer_id, r.vehicle_id, ${occ} as occ,
+          'first_service_done:' || r.vehicle_id || ':' || ${occ}::text as key, ${reason(occ)} as reason
+        from repair_orders r
+        where r.kind = 'first_service' and r.opened_at >= ${midnight(lo, tz)} and r.opened_at < ${midnight(sql`${hi} + 1`, tz)}`;
+    }
+  }
+}
+
+function conditionSql(c: TCondition, t: TTrigger, tz: string): SQL {
+  switch (c.kind) {
+    case 'not_visited_since':
+      return sql`(f.last_visit_at is null or f.last_visit_at < ${midnight(sql`b.occ + 1`, tz)})`;
+    case 'no_booking':
+      return sql`not exists (select 1 from appointments ap where ap.customer_id = b.customer_id and ap.status = 'booked' and ap.slot_start >= now())`;
+    case 'mileage_over':
+      return sql`exists (select 1 from vehicle_facts vf2 where vf2.customer_id = b.customer_id and (b.vehicle_id is null or vf2.vehicle_id = b.vehicle_id)
+        and vf2.estimated_mileage_km >= ${c.km ?? 40_000})`;
+    case 'trade_in_candidate':
+      return sql`f.trade_in_candidate`;
+    case 'owners':
+      return sql`f.vehicle_count > 0`;
+    case 'ro_fault_codes':
+      return t.kind === 'event'
+        ? sql`exists (select 1 from repair_orders r2 where b.payload->>'roId' ~ '^[0-9a-f-]{36}$' and r2.id = (b.payload->>'roId')::uuid and cardinality(r2.fault_codes) > 0)`
+        : sql`exists (select 1 from repair_orders r2 where r2.customer_id = b.customer_id and cardinality(r2.fault_codes) > 0 and r2.opened_at >= ${midnight(sql`b.day - 7`, tz)})`;
+  }
+}
+
+/**
+ * The rule's candidates in [from, to]: `day, customer_id, vehicle_id, store_id, firing_key, reason`. `mileage_over`
+ * with a threshold puts the threshold into the firing key, so a higher threshold can fire again for the same car.
+ */
+export function candidatesSql(t: TTrigger, o: TCandidateOptions): SQL {
+  const conds: SQL[] = [sql`c.status = 'active'`, o.storeFilter];
+  if (o.audience) conds.push(compileRule(o.audience.rule, o.audience.ctx));
+  for (const c of o.conditions) conds.push(conditionSql(c, t, o.timeZone));
+  if (o.customerIds) conds.push(sql`b.customer_id = any(${`{${o.customerIds.join(',')}}`}::uuid[])`);
+  const km = o.conditions.find((c) => c.kind === 'mileage_over')?.km;
+  const key = km ? sql`b.key || ':' || ${String(km)}` : sql`b.key`;
+  return sql`select b.day::date as day, b.customer_id, b.vehicle_id, c.store_id, ${key} as firing_key,
+      ${o.ruleName.zh}::text || ' · ' || split_part(b.reason, ' / ', 1) || ' / ' || ${o.ruleName.en || o.ruleName.zh}::text || ' · ' || coalesce(nullif(split_part(b.reason, ' / ', 2), ''), b.reason) as reason
+    from (${triggerSql(t, o)}) b
+    join customers c on c.id = b.customer_id
+    left join customer_facts f on f.customer_id = b.customer_id
+    where b.day between ${d(o.from)} and ${d(o.to)} and ${sql.join(conds, sql` and `)}`;
+}
