@@ -9,11 +9,13 @@
  *   all     data (skipped when present), then api, import and facts
  *   loyalty the points ledger under load and 100 parallel coupon redemptions (bench/loyalty.ts), on its own database
  *           `baoke_loyalty_bench` of the server at --database-url (default the system PostgreSQL on 127.0.0.1:5432)
+ *   voice   survey answers over HTTP and the weekly complaint analysis (bench/voice.ts), own database on --voice-url
  *
  * Results are printed as tables and written to bench/results/<scenario>-<timestamp>.json. See bench/README.md.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { runApiBench } from './api.js';
+import { runVoiceBench } from './voice.js';
 import { DEFAULT_LOYALTY_BENCH_URL, runLoyaltyBench } from './loyalty.js';
 import {
   buildBenchData,
@@ -44,9 +46,13 @@ interface Options {
   accounts: number;
   seconds: number;
   pool: number;
+  voiceUrl: string;
+  complaints: number;
+  answers: number;
+  voiceConnections: number;
 }
 
-const SCENARIOS = ['data', 'api', 'import', 'facts', 'lifecycle', 'all', 'loyalty'] as const;
+const SCENARIOS = ['data', 'api', 'import', 'facts', 'lifecycle', 'all', 'loyalty', 'voice'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -142,8 +148,17 @@ async function scenarioLoyalty(o: Options) {
   log(`results written to ${file}`);
 }
 
+async function scenarioVoice(o: Options) {
+  log(`voice: database baoke_voice_bench on ${o.voiceUrl.replace(/\/\/[^@]*@/, '//')}`);
+  const rows = await runVoiceBench({ serverUrl: o.voiceUrl, complaints: o.complaints, answers: o.answers, connections: o.voiceConnections, log });
+  console.log();
+  printTable(rows);
+  const file = writeResults('voice', { options: { complaints: o.complaints, answers: o.answers, connections: o.voiceConnections, server: o.voiceUrl.replace(/\/\/[^@]*@/, '//') }, rows });
+  log(`results written to ${file}`);
+}
+
 const program = new Command('bench')
-  .description('Baoke benchmarks: data | api | import | facts | all | loyalty (see bench/README.md)')
+  .description('Baoke benchmarks: data | api | import | facts | lifecycle | all | loyalty | voice (see bench/README.md)')
   .argument('<scenario>', SCENARIOS.join(' | '))
   .option('--customers <n>', 'customers in the bench dataset', int('--customers', 1), 1_000_000)
   .option('--seed <n>', 'generator seed', int('--seed', 0), 2026)
@@ -161,9 +176,14 @@ const program = new Command('bench')
   .option('--accounts <n>', 'loyalty: accounts', int('--accounts', 1), 10_000)
   .option('--seconds <n>', 'loyalty: seconds of load', int('--seconds', 1), 60)
   .option('--pool <n>', 'loyalty: database connections the clients share', int('--pool', 1), 12)
+  .option('--voice-url <url>', 'voice: PostgreSQL server to create baoke_voice_bench on', 'postgres://postgres@127.0.0.1:5432/postgres')
+  .option('--complaints <n>', 'voice: generated complaints', int('--complaints', 1), 100_000)
+  .option('--answers <n>', 'voice: survey answers sent', int('--answers', 100), 20_000)
+  .option('--voice-connections <n>', 'voice: concurrent HTTP clients', int('--voice-connections', 1), 64)
   .action(async (scenario: string, o: Options) => {
     if (!SCENARIOS.includes(scenario as Scenario)) throw new InvalidArgumentError(`unknown scenario "${scenario}": choose ${SCENARIOS.join(', ')}`);
     if (scenario === 'loyalty') return scenarioLoyalty(o);
+    if (scenario === 'voice') return scenarioVoice(o);
     const server = await openBenchServer({ databaseUrl: o.databaseUrl, dataDir: o.dataDir, port: o.port, log });
     try {
       if (scenario === 'data' || scenario === 'all') await scenarioData(server, o);

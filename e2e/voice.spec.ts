@@ -83,4 +83,50 @@ test('a detractor’s answer → complaint → acknowledged → resolved → rev
   await page.goto('/complaints/weekly');
   await expect(page.getByTestId('weekly-trend')).toBeVisible();
   await snap('voice-weekly', { fullPage: true });
+
+  await page.goto('/complaints/settings');
+  await expect(page.getByTestId('routing-rules')).toContainText('费用争议');
+  await snap('voice-settings');
+  await page.goto('/surveys/templates');
+  await expect(page.getByTestId('survey-templates')).toContainText('交车满意度');
+  await page.getByRole('button', { name: '新建问卷' }).click();
+  await expect(page.getByTestId('template-form')).toBeVisible();
+  await snap('voice-template-builder');
+});
+
+test('the owner raises a complaint in the portal and follows it; staff see it on the clock', async ({ browser, page, signIn }) => {
+  await signIn('service1');
+  const found = await call<{ items: { id: string }[] }>(page, 'GET', '/customers?q=17012345678');
+  const ownerId = found.items[0]!.id;
+  const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN', baseURL: new URL(page.url() === 'about:blank' ? 'http://localhost' : page.url()).origin });
+  const owner = await phone.newPage();
+  const base = test.info().project.use.baseURL!;
+  await owner.goto(`${base}/portal/login`);
+  await owner.getByLabel('手机号').fill('17012345678');
+  await owner.getByTestId('get-code').click();
+  let code = '';
+  await expect
+    .poll(async () => {
+      const out = await call<{ items: { body: string }[] }>(page, 'GET', `/messages?customerId=${ownerId}&channel=sms`);
+      code = out.items[0]?.body.match(/\d{6}/)?.[0] ?? '';
+      return code;
+    })
+    .toMatch(/^\d{6}$/);
+  await owner.getByLabel('验证码').fill(code);
+  await owner.getByRole('button', { name: '登录' }).click();
+  await expect(owner.getByTestId('home-greeting')).toBeVisible();
+  await owner.goto(`${base}/portal/complaints`);
+  await owner.getByTestId('raise-complaint').click();
+  await owner.getByText('费用争议').click();
+  await owner.getByPlaceholder('例如：结算金额比报价高').fill('结算金额比报价多了300元');
+  await owner.getByRole('button', { name: '提交' }).click();
+  await expect(owner.getByTestId('complaint-steps')).toContainText('受理');
+  await owner.screenshot({ path: 'test-results/screens/voice-portal-complaint-375.png' });
+  await owner.goto(`${base}/portal/complaints`);
+  await expect(owner.getByText('结算金额比报价多了300元')).toBeVisible();
+  await owner.screenshot({ path: 'test-results/screens/voice-portal-list-375.png' });
+  await phone.close();
+
+  const list = await call<{ items: { title: string; channel: string; assignee: { displayName: string } | null }[] }>(page, 'GET', `/complaints?customerId=${ownerId}`);
+  expect(list.items[0]).toMatchObject({ title: '结算金额比报价多了300元', channel: 'portal' });
 });

@@ -70,10 +70,15 @@ export function createComplaintReports(deps: { db: TDb; clock: Clock }) {
         select coalesce(nullif(c.root_cause, ''), '（未填写）') as root_cause, count(*)::int as count
         from complaints c where ${scope} and ${inWeek} group by 1 order by 2 desc, 1 limit 20`),
       db.execute<{ store_id: string; store_name: string; count: number; on_time: number; late: number }>(sql`
-        select c.store_id, s.name as store_name, count(distinct c.id)::int as count,
-          count(k.*) filter (where ${onTime})::int as on_time, count(k.*) filter (where ${late})::int as late
-        from complaints c join stores s on s.id = c.store_id left join complaint_clocks k on k.complaint_id = c.id
-        where ${scope} and ${inWeek} group by c.store_id, s.name order by 3 desc, 2`),
+        with cc as (
+          select c.id, c.store_id from complaints c where ${scope} and ${inWeek}
+        ), kk as (
+          select cc.store_id, count(*) filter (where ${onTime})::int as on_time, count(*) filter (where ${late})::int as late
+          from cc join complaint_clocks k on k.complaint_id = cc.id group by cc.store_id
+        )
+        select cc.store_id, s.name as store_name, count(*)::int as count, coalesce(max(kk.on_time), 0)::int as on_time, coalesce(max(kk.late), 0)::int as late
+        from cc join stores s on s.id = cc.store_id left join kk on kk.store_id = cc.store_id
+        group by cc.store_id, s.name order by 3 desc, 2`),
       db.execute<{ id: string | null; name: string | null; count: number }>(sql`
         select c.advisor_staff_id as id, st.display_name as name, count(*)::int as count
         from complaints c left join staff st on st.id = c.advisor_staff_id
@@ -93,10 +98,12 @@ export function createComplaintReports(deps: { db: TDb; clock: Clock }) {
         with cw as (
           select c.id, floor(extract(epoch from c.received_at - ${t(trendFrom)}) / 604800)::int as w
           from complaints c where ${scope} and c.received_at >= ${t(trendFrom)} and c.received_at < ${t(to)}
+        ), kw as (
+          select cw.w, count(*) filter (where ${onTime})::int as on_time, count(*) filter (where ${late})::int as late
+          from cw join complaint_clocks k on k.complaint_id = cw.id group by cw.w
         )
-        select cw.w, count(distinct cw.id)::int as received,
-          count(k.*) filter (where ${onTime})::int as on_time, count(k.*) filter (where ${late})::int as late
-        from cw left join complaint_clocks k on k.complaint_id = cw.id group by cw.w`),
+        select r.w, r.received, coalesce(kw.on_time, 0)::int as on_time, coalesce(kw.late, 0)::int as late
+        from (select w, count(*)::int as received from cw group by w) r left join kw on kw.w = r.w`),
     ]);
     const tot = totals.rows[0]!;
     const slaRows = SLA_STAGES.map(({ key }) => {

@@ -59,6 +59,15 @@ describe('surveys routes', () => {
     expect(drill[0].answers).toContainEqual({ question: '最让您不满意的是哪一方面？', answer: '服务态度' });
   });
 
+  it('lists the voice routes in the OpenAPI document', async () => {
+    const res = await env.app.inject({ url: '/api/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    expect(paths).toEqual(
+      expect.arrayContaining(['/api/v1/complaints', '/api/v1/complaints/{id}/revisit', '/api/v1/complaints/weekly', '/api/v1/surveys/nps', '/api/v1/s/{token}/answers', '/api/v1/survey-templates/{id}', '/api/v1/portal/complaints']),
+    );
+  });
+
   it('unknown tokens answer 404, malformed ones 400, and the endpoint is rate-limited per address', async () => {
     expect((await env.app.inject({ url: `/api/v1/s/${'a'.repeat(64)}` })).statusCode).toBe(404);
     expect((await env.app.inject({ url: '/api/v1/s/guess' })).statusCode).toBe(400);

@@ -143,17 +143,35 @@ export function createSurveysService(deps: TSurveysDeps) {
     return { invited: res.rows.length, queued: sent.queued + sent.deferred, suppressed: sent.suppressed };
   }
 
-  async function loadInvitation(token: string) {
+  /**
+   * Questionnaires and store names by id, kept for a few seconds: the answer endpoint's hot path then reads only the
+   * invitation row. A template edited meanwhile is checked against its previous questions for at most that long.
+   */
+  const cache = new Map<string, { at: number; t: typeof surveyTemplates.$inferSelect; storeName: string }>();
+  const CACHE_MS = 5_000;
+  async function templateOf(templateId: string, storeId: string) {
+    const key = `${templateId}:${storeId}`;
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit;
     const [r] = await db
-      .select({ i: surveyInvitations, t: surveyTemplates, storeName: stores.name })
-      .from(surveyInvitations)
-      .innerJoin(surveyTemplates, eq(surveyTemplates.id, surveyInvitations.templateId))
-      .innerJoin(stores, eq(stores.id, surveyInvitations.storeId))
-      .where(eq(surveyInvitations.token, token));
+      .select({ t: surveyTemplates, storeName: stores.name })
+      .from(surveyTemplates)
+      .innerJoin(stores, eq(stores.id, storeId))
+      .where(eq(surveyTemplates.id, templateId));
     if (!r) throw new NotFoundError('问卷');
-    if (r.i.answeredAt) throw new GoneError('survey-used');
-    if (r.i.expiresAt.getTime() <= clock.now().getTime()) throw new GoneError('survey-expired');
-    return r;
+    const v = { at: Date.now(), ...r };
+    if (cache.size > 1000) cache.clear();
+    cache.set(key, v);
+    return v;
+  }
+
+  async function loadInvitation(token: string) {
+    const [i] = await db.select().from(surveyInvitations).where(eq(surveyInvitations.token, token));
+    if (!i) throw new NotFoundError('问卷');
+    if (i.answeredAt) throw new GoneError('survey-used');
+    if (i.expiresAt.getTime() <= clock.now().getTime()) throw new GoneError('survey-expired');
+    const { t, storeName } = await templateOf(i.templateId, i.storeId);
+    return { i, t, storeName };
   }
 
   return {
@@ -247,8 +265,7 @@ export function createSurveysService(deps: TSurveysDeps) {
       const v = checked.value;
       const now = clock.now();
       const detractor = v.nps !== null && v.nps <= 6;
-      await db.transaction(async (tx) => {
-        const claimed = await tx.execute<{ id: string }>(sql`
+      const claimSql = sql`
           with claim as (
             update survey_invitations set answered_at = ${now.toISOString()}::timestamptz
             where id = ${r.i.id} and answered_at is null and expires_at > ${now.toISOString()}::timestamptz
@@ -258,10 +275,17 @@ export function createSurveysService(deps: TSurveysDeps) {
           select ${uuidv7Sql(sql`1`, now.getTime())}, claim.id, claim.template_id, claim.store_id, claim.customer_id, claim.touchpoint, claim.advisor_staff_id, claim.consultant_staff_id,
             ${v.nps}::smallint, ${v.csat}::smallint, ${JSON.stringify(v.answers)}::jsonb, ${v.verbatim}, ${now.toISOString()}::timestamptz
           from claim
-          returning id`);
+          returning id`;
+      if (!detractor) {
+        // One statement, atomic on its own: the hot path (most answers) takes a single round trip after the read.
+        const claimed = await db.execute<{ id: string }>(claimSql);
+        if (!claimed.rows[0]) throw new GoneError('survey-used');
+        return { ok: true, thanks: '感谢您的宝贵意见！ / Thank you for your feedback!' };
+      }
+      await db.transaction(async (tx) => {
+        const claimed = await tx.execute<{ id: string }>(claimSql);
         const responseId = claimed.rows[0]?.id;
         if (!responseId) throw new GoneError('survey-used');
-        if (!detractor) return;
         const title = `满意度调查贬损者（NPS ${v.nps}）：${r.t.name}`;
         const description = v.display.map((d) => `${d.question}：${d.answer}`).join('\n');
         if (r.t.detractorAction === 'complaint') {
@@ -293,7 +317,7 @@ export function createSurveysService(deps: TSurveysDeps) {
           await tx.update(surveyResponses).set({ taskId: task.id }).where(eq(surveyResponses.id, responseId));
         }
       });
-      return { ok: true, thanks: detractor ? '感谢您的反馈，我们的客户体验官将尽快与您联系。 / Thank you — we will contact you shortly.' : '感谢您的宝贵意见！ / Thank you for your feedback!' };
+      return { ok: true, thanks: '感谢您的反馈，我们的客户体验官将尽快与您联系。 / Thank you — we will contact you shortly.' };
     },
 
     /**

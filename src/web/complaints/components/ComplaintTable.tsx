@@ -17,9 +17,10 @@ export function ComplaintTable({ rows, loading, hasMore, onMore, showCustomer = 
         dataSource={rows}
         pagination={false}
         data-testid="complaint-table"
+        scroll={{ x: 'max-content' }}
         columns={[
-          { title: t('voice.list.number'), dataIndex: 'number', width: 170, render: (_, c) => <Link to={`/complaints/${c.id}`}>{c.number}</Link> },
-          { title: t('voice.form.title'), dataIndex: 'title', ellipsis: true },
+          { title: t('voice.list.number'), dataIndex: 'number', width: 160, render: (_, c) => <Link to={`/complaints/${c.id}`}>{c.number}</Link> },
+          { title: t('voice.form.title'), dataIndex: 'title', ellipsis: true, minWidth: 240 },
           ...(showCustomer ? [{ title: t('voice.list.customer'), key: 'customer', width: 120, render: (_: unknown, c: Complaint) => <Link to={`/customers/${c.customer.id}`}>{c.customer.name}</Link> }] : []),
           { title: t('voice.list.type'), dataIndex: 'type', width: 110, render: (v: Complaint['type']) => t(`voice.types.${v}`) },
           { title: t('voice.list.severity'), dataIndex: 'severity', width: 80, render: (v: Complaint['severity']) => <SeverityTag severity={v} /> },

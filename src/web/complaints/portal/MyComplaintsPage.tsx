@@ -64,7 +64,7 @@ export default function MyComplaintsPage() {
             <Selector columns={3} options={COMPLAINT_TYPES.map((x) => ({ value: x.key, label: t(`complaints.types.${x.key}`) }))} />
           </Form.Item>
           <Form.Item name="title" label={t('complaints.summary')} rules={[{ required: true, max: 200 }]}>
-            <Input maxLength={200} clearable />
+            <Input maxLength={200} clearable placeholder={t('complaints.summaryHint')} />
           </Form.Item>
           <Form.Item name="description" label={t('complaints.details')}>
             <TextArea rows={3} maxLength={2000} showCount />

@@ -95,7 +95,7 @@ export default function SurveyTemplatesPage() {
           pagination={false}
           data-testid="survey-templates"
           columns={[
-            { title: t('voice.templates.name'), dataIndex: 'name', render: (v: string, r) => <Space>{v}{r.storeId === null && <Tag>{t('voice.templates.group')}</Tag>}{!r.active && <Tag color="default">off</Tag>}</Space> },
+            { title: t('voice.templates.name'), dataIndex: 'name', render: (v: string, r) => <Space>{v}{r.storeId === null && <Tag>{t('voice.templates.group')}</Tag>}{!r.active && <Tag color="default">{t('voice.templates.inactive')}</Tag>}</Space> },
             { title: t('voice.templates.touchpoint'), dataIndex: 'touchpoint', width: 200, render: (v: string) => t(`voice.touchpoints.${v}` as never) },
             { title: t('voice.templates.questions'), key: 'q', render: (_, r) => r.questions.map((q) => <Tag key={q.id}>{t(`voice.questionKinds.${q.kind}`)}</Tag>) },
             { title: t('voice.templates.detractor'), dataIndex: 'detractorAction', width: 130, render: (v: string) => t(`voice.detractorActions.${v}` as never) },
