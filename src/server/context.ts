@@ -3,7 +3,7 @@ import type { Database, TDb } from './db/index.js';
 import type { Clock } from './platform/clock.js';
 import type { Jobs } from './platform/jobs.js';
 import { createOrgService } from './modules/org/service.js';
-import { createCustomersService } from './modules/customers/service.js';
+import { createCustomersService, type TCustomerReassigner } from './modules/customers/service.js';
 import { createVehiclesService } from './modules/vehicles/service.js';
 import { createSalesService } from './modules/sales/service.js';
 import { createServiceOrdersService } from './modules/service/service.js';
@@ -34,7 +34,8 @@ export function createServices(deps: { db: TDb; clock: Clock; jobs: Jobs | null;
   const vehicles = createVehiclesService(deps);
   const sales = createSalesService(deps);
   const serviceOrders = createServiceOrdersService(deps);
-  const customers = createCustomersService({ ...deps, vehicles, sales, serviceOrders });
+  const mergeFollowers: TCustomerReassigner[] = [];
+  const customers = createCustomersService({ ...deps, vehicles, sales, serviceOrders, mergeFollowers });
   const imports = createImportsService(deps);
   const segments = createSegmentsService(deps);
   const tasks = createTasksService(deps);
@@ -48,6 +49,8 @@ export function createServices(deps: { db: TDb; clock: Clock; jobs: Jobs | null;
   // Journey actions: tasks, messages and tags of its own, plus what loyalty and surveys contribute.
   const actions = createActionRegistry({ tasks, messaging }, [...loyaltyJourneyActions(loyalty), ...surveysJourneyActions(surveys)]);
   const journeys = createJourneysService({ ...deps, segments, actions });
+  // A customer merge also moves the survivor's tasks, messages, coupons and points (see customers.merge).
+  mergeFollowers.push(tasks, messaging, loyalty);
   return {
     org, customers, vehicles, sales, serviceOrders, imports, segments, tasks, messaging, appointments, portal, journeys, loyalty, referrals,
     complaints, surveys, complaintReports: createComplaintReports(deps), surveyReports: createSurveyReports(deps),

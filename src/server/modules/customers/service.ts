@@ -58,6 +58,11 @@ export interface TCustomersDeps {
   config?: Pick<TConfig, 'BAOKE_TIMEZONE'>;
   vehicles: TCustomerReassigner;
   sales: TCustomerReassigner;
+  /**
+   * Modules built after this one that also keep rows per customer (tasks, messages, loyalty): the composition root
+   * adds them here once they exist, and a merge moves their rows in the same transaction.
+   */
+  mergeFollowers?: TCustomerReassigner[];
   serviceOrders: TCustomerReassigner;
 }
 
@@ -998,7 +1003,8 @@ export function createCustomersService(deps: TCustomersDeps) {
 
     /**
      * Merges a duplicate (`sourceId`) into the survivor `id` in one transaction: vehicles, sales orders and repair
-     * orders move through their modules; interactions, behaviour, tags and consents move here (on a channel and
+     * orders move through their modules, then tasks, messages, coupons and points through the merge followers
+     * (loyalty keeps every lot's expiry, see `loyalty.reassignCustomer`); interactions, behaviour, tags and consents move here (on a channel and
      * purpose both answered, the more recent answer wins); empty survivor fields are filled from the source. The
      * source stays as `merged` with `mergedIntoId`, and gives up its mobile so the survivor may hold it.
      */
@@ -1023,6 +1029,7 @@ export function createCustomersService(deps: TCustomersDeps) {
         await deps.vehicles.reassignCustomer(tx, sourceId, id);
         await deps.sales.reassignCustomer(tx, sourceId, id);
         await deps.serviceOrders.reassignCustomer(tx, sourceId, id);
+        for (const f of deps.mergeFollowers ?? []) await f.reassignCustomer(tx, sourceId, id);
         await tx.update(interactions).set({ customerId: id }).where(eq(interactions.customerId, sourceId));
         await tx.update(behaviourEvents).set({ customerId: id }).where(eq(behaviourEvents.customerId, sourceId));
 

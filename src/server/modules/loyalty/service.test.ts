@@ -179,3 +179,42 @@ describe('referrals', () => {
     expect(n.rows[0]!.n).toBe(2);
   });
 });
+
+describe('customer merge', () => {
+  it('moves the points with their expiry and the coupons to the survivor; both ledgers still reconcile; a replay moves nothing twice', async () => {
+    const svc = env.ctx.services.loyalty;
+    const survivor = await seedCustomer(env.ctx.db, store1);
+    const dup = await seedCustomer(env.ctx.db, store1);
+    await svc.adjust(as('manager1'), survivor.id, { points: 300, reason: '开卡礼' });
+    // Two lots on the duplicate, earned in different years (so they expire at different times), partly spent.
+    env.clock.set('2025-06-01T02:00:00Z');
+    await svc.adjust(as('manager1'), dup.id, { points: 1000, reason: '老积分' });
+    env.clock.set('2026-11-23T02:00:00Z');
+    await svc.adjust(as('manager1'), dup.id, { points: 500, reason: '新积分' });
+    await svc.adjust(as('manager1'), dup.id, { points: -400, reason: '兑换' });
+    const lotsBefore = await env.ctx.db.execute<{ remaining: number; expires_at: string }>(
+      sql`select remaining, expires_at::text from loyalty_lots where customer_id = ${dup.id} and remaining > 0 order by expires_at`,
+    );
+    expect(lotsBefore.rows.map((l) => l.remaining)).toEqual([600, 500]);
+    await svc.issueCouponsForAudience(env.ctx.db, { audience: audienceOfIds([dup.id], { firingKeyPrefix: 'merge-test:' }), coupon: { title: '保养券', valueFen: 50_000, validDays: 30 }, source: 'campaign' });
+
+    await env.ctx.services.customers.merge(as('manager1'), survivor.id, dup.id);
+
+    expect(await balance(survivor.id)).toBe(300 + 1100);
+    const lotsAfter = await env.ctx.db.execute<{ remaining: number; expires_at: string }>(
+      sql`select lo.remaining, lo.expires_at::text from loyalty_lots lo join loyalty_ledger le on le.id = lo.id
+          where lo.customer_id = ${survivor.id} and le.ref_type = 'customer' and le.ref_id = ${dup.id}::text order by lo.expires_at`,
+    );
+    expect(lotsAfter.rows).toEqual(lotsBefore.rows);
+    const src = await env.ctx.db.execute<{ balance: number }>(sql`select balance from loyalty_accounts where customer_id = ${dup.id}`);
+    expect(src.rows[0]!.balance).toBe(0);
+    expect(await svc.reconcile([survivor.id, dup.id])).toEqual([]);
+    expect((await env.ctx.db.select().from(coupons).where(eq(coupons.customerId, survivor.id))).map((c) => c.title)).toContain('保养券');
+    expect(await env.ctx.db.select().from(coupons).where(eq(coupons.customerId, dup.id))).toEqual([]);
+
+    // The reassignment again (a retried job, a second merge attempt) changes nothing.
+    await env.ctx.db.transaction((tx) => svc.reassignCustomer(tx, dup.id, survivor.id));
+    expect(await balance(survivor.id)).toBe(1400);
+    expect(await svc.reconcile([survivor.id, dup.id])).toEqual([]);
+  });
+});

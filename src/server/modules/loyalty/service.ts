@@ -852,9 +852,67 @@ export function createLoyaltyService(deps: TLoyaltyDeps) {
     redeemReward,
     donate,
 
-    /** Customer merge: moves the source's coupons to the survivor (points stay on the source's balanced ledger). */
+    /**
+     * Customer merge (the customers module's `TCustomerReassigner`, in the merge's transaction): the source's coupons
+     * move to the survivor, and so do its points — without touching a written entry. The source gets one `adjust`
+     * entry that uses up all its open lots; the survivor gets one `adjust` entry and lot per source lot, with that
+     * lot's points, earning date, expiry and expiry notice, so nothing expires earlier or later than it would have.
+     * Both ledgers still reconcile; keys `merge:<source>:out` and `merge:<lot>` make a replay a no-op.
+     */
     async reassignCustomer(tx: TDbOrTx, fromCustomerId: string, toCustomerId: string): Promise<number> {
-      const moved = await tx.update(coupons).set({ customerId: toCustomerId, updatedAt: clock.now() }).where(eq(coupons.customerId, fromCustomerId)).returning({ id: coupons.id });
+      const now = clock.now();
+      const moved = await tx.update(coupons).set({ customerId: toCustomerId, updatedAt: now }).where(eq(coupons.customerId, fromCustomerId)).returning({ id: coupons.id });
+      // Both accounts locked in id order (as every other multi-account statement does), the survivor's made if needed.
+      await tx.execute(sql`select 1 from loyalty_accounts where customer_id in (${fromCustomerId}::uuid, ${toCustomerId}::uuid) order by customer_id for update`);
+      const src = (await tx.execute<{ balance: number }>(sql`select balance from loyalty_accounts where customer_id = ${fromCustomerId}`)).rows[0];
+      if (!src || src.balance <= 0) return moved.length;
+      await lockAccount(tx, toCustomerId);
+      const at = sql`${now.toISOString()}::timestamptz`;
+      const r = await tx.execute<{ points: number }>(sql`
+        with open as (
+          select l.id, l.remaining, l.earned_at, l.expires_at, l.noticed_at, row_number() over (order by l.expires_at, l.earned_at, l.id) as n
+          from loyalty_lots l where l.customer_id = ${fromCustomerId} and l.remaining > 0
+        ),
+        total as (select coalesce(sum(remaining), 0)::int as pts from open),
+        out_e as (
+          insert into loyalty_ledger (id, customer_id, store_id, kind, points, reason, idempotency_key, ref_type, ref_id, created_at)
+          select ${newId()}::uuid, a.customer_id, a.store_id, 'adjust', -total.pts, '客户合并：积分转至保留的客户 / Customer merge: points moved to the surviving record',
+            'merge:' || ${fromCustomerId}::text || ':out', 'customer', ${toCustomerId}::text, ${at}
+          from loyalty_accounts a cross join total where a.customer_id = ${fromCustomerId} and total.pts > 0
+          on conflict (idempotency_key) do nothing
+          returning id
+        ),
+        cons as (
+          insert into loyalty_lot_consumptions (entry_id, lot_id, customer_id, points, created_at)
+          select out_e.id, open.id, ${fromCustomerId}::uuid, open.remaining, ${at} from out_e cross join open
+          returning 1
+        ),
+        emptied as (update loyalty_lots l set remaining = 0 from open, out_e where l.id = open.id returning l.id),
+        in_e as (
+          insert into loyalty_ledger (id, customer_id, store_id, kind, points, reason, idempotency_key, ref_type, ref_id, created_at)
+          select ${uuidv7Sql(sql`open.n`, now.getTime())}, a.customer_id, a.store_id, 'adjust', open.remaining,
+            '客户合并：转入积分 / Customer merge: points moved in', 'merge:' || open.id::text, 'customer', ${fromCustomerId}::text, ${at}
+          from out_e cross join open join loyalty_accounts a on a.customer_id = ${toCustomerId}
+          on conflict (idempotency_key) do nothing
+          returning id, store_id, points, idempotency_key
+        ),
+        in_lots as (
+          insert into loyalty_lots (id, customer_id, store_id, points, remaining, earned_at, expires_at, noticed_at)
+          select in_e.id, ${toCustomerId}::uuid, in_e.store_id, in_e.points, in_e.points, open.earned_at, open.expires_at, open.noticed_at
+          from in_e join open on in_e.idempotency_key = 'merge:' || open.id::text
+          returning points
+        ),
+        src_acc as (
+          update loyalty_accounts set balance = balance - total.pts, updated_at = ${at}
+          from total, out_e where customer_id = ${fromCustomerId} returning 1
+        ),
+        dst_acc as (
+          update loyalty_accounts set balance = balance + total.pts, earned_total = earned_total + total.pts, updated_at = ${at}
+          from total, out_e where customer_id = ${toCustomerId} returning 1
+        )
+        -- (Every data-modifying CTE runs to completion whether or not it is read.)
+        select coalesce((select sum(points) from in_lots), 0)::int as points`);
+      if (r.rows[0]!.points > 0) await evaluateTiers(tx, { customerIds: [toCustomerId], mode: 'upgrade', now, reason: '客户合并 / Customer merge' });
       return moved.length;
     },
   };
