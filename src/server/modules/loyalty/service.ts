@@ -183,6 +183,41 @@ export function createLoyaltyService(deps: TLoyaltyDeps) {
     return pointsForSpend(q.spendFen ?? 0, row.rate ?? 0, factor) + multiplied(row.fixed ?? 0, factor);
   }
 
+  /**
+   * Answered surveys (the surveys module's responses of the last week): the survey earn rule's points, once per
+   * response (key `survey:<response>`, the same as `earnFor`), per store in one set-based statement. Kept off the
+   * answer endpoint's hot path on purpose; the owner sees the points within a minute.
+   */
+  async function creditAnsweredSurveys(since: Date): Promise<number> {
+    const now = clock.now();
+    const from = sql`${since.toISOString()}::timestamptz`;
+    const stores = await db.execute<{ store_id: string }>(sql`
+      select distinct r.store_id from survey_responses r
+      where r.submitted_at >= ${from} and not exists (select 1 from loyalty_ledger l where l.idempotency_key = 'survey:' || r.id::text)`);
+    let credited = 0;
+    for (const { store_id: storeId } of stores.rows) {
+      const points = await pointsFor(db, { source: 'survey', storeId, at: now });
+      if (points <= 0) continue;
+      const ids = await db.transaction(async (tx) => {
+        const got = await creditAudience(tx, {
+          audience: sql`select r.customer_id, null::uuid as vehicle_id, r.id::text as firing_key, null::timestamptz as due_at from survey_responses r
+            where r.store_id = ${storeId}::uuid and r.submitted_at >= ${from}
+              and not exists (select 1 from loyalty_ledger l where l.idempotency_key = 'survey:' || r.id::text)`,
+          points,
+          reason: '完成满意度调查 / Answered a survey',
+          source: 'survey',
+          keyPrefix: 'survey:',
+          refType: 'survey',
+          at: now,
+        });
+        if (got.length) await evaluateTiers(tx, { customerIds: got, mode: 'upgrade', now, reason: '积分达到门槛 / Threshold reached' });
+        return got;
+      });
+      credited += ids.length;
+    }
+    return credited;
+  }
+
   /** Earn + tier upgrade in the caller's transaction. */
   async function earn(tx: TDbOrTx, e: Omit<Parameters<typeof credit>[1], 'at'> & { at?: Date }) {
     const now = e.at ?? clock.now();
@@ -520,6 +555,7 @@ export function createLoyaltyService(deps: TLoyaltyDeps) {
         });
       }
       await db.delete(loyaltyEventReceipts).where(sql`${loyaltyEventReceipts.processedAt} < ${new Date(clock.now().getTime() - 2 * EVENT_LOOKBACK_MS).toISOString()}::timestamptz`);
+      credited += await creditAnsweredSurveys(since);
       return { events: events.length, credited };
     },
 

@@ -76,6 +76,17 @@ describe('answering', () => {
     await expect(svc.getPublic(token)).rejects.toMatchObject({ status: 410 });
   });
 
+  it('an answered survey earns the survey points once (loyalty picks the answers up in its minute job)', async () => {
+    const { token, c } = await invited();
+    const balance = async () => (await env.ctx.services.loyalty.getAccount(SYSTEM_ACTOR, c.id)).balance;
+    const before = await balance();
+    await svc.answer(token, promoter);
+    await env.ctx.services.loyalty.processEvents();
+    await env.ctx.services.loyalty.processEvents();
+    expect(await balance()).toBe(before + 100); // the default survey earn rule: 100 points
+    expect(await env.ctx.services.loyalty.reconcile([c.id])).toEqual([]);
+  });
+
   it('concurrent answers to one link store exactly one response', async () => {
     const { token, inv } = await invited();
     const rs = await Promise.allSettled(Array.from({ length: 6 }, () => svc.answer(token, promoter)));
