@@ -73,6 +73,9 @@ test.describe('journeys', () => {
     const row = page.getByTestId('task-table').locator('tbody tr', { hasText: taskTitle });
     await expect(row).toBeVisible();
     await expect(row).toContainText(name);
+    // Its source names the rule (a link to it), not an id.
+    await expect(row.getByRole('link', { name: ruleName })).toBeVisible();
+    await snap('72a-my-tasks-from-rule');
     await row.getByTestId('task-open').click();
     const drawer = page.getByRole('dialog', { name: '任务详情' });
     await expect(drawer).toContainText(taskTitle);

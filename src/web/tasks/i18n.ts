@@ -40,8 +40,9 @@ const zh = {
     escalatedTo: '已升级至',
   },
   source: {
-    rule: '旅程规则',
-    ruleHint: '由自动化旅程规则生成（规则编号 {{id}}）',
+    rule: '关怀规则',
+    ruleHint: '由关怀规则「{{name}}」自动生成',
+    ruleGone: '由关怀规则自动生成（规则已删除或不可见）',
     manual: '手动创建',
     manualBy: '{{name}} 手动创建',
     retry: '第 {{attempt}} 次尝试',
@@ -206,7 +207,8 @@ const en: Mirror<typeof zh> = {
   },
   source: {
     rule: 'Journey rule',
-    ruleHint: 'Created by an automated journey rule (rule {{id}})',
+    ruleHint: 'Created by the journey rule "{{name}}"',
+    ruleGone: 'Created by a journey rule (deleted or not visible to you)',
     manual: 'Manual',
     manualBy: 'Created by {{name}}',
     retry: 'Attempt {{attempt}}',

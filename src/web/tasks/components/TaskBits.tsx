@@ -2,6 +2,8 @@ import { ClockCircleOutlined, NodeIndexOutlined, RetweetOutlined, UserOutlined, 
 import { Space, Tag, Tooltip } from 'antd';
 import relativeTime from 'dayjs/plugin/relativeTime';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useJourneyRules } from '../../journeys/api';
 import { dateTime, dayjs, getDisplayTimezone } from '../../lib/format';
 import type { Task, TaskPriority } from '../api';
 
@@ -38,15 +40,18 @@ export function DueCell({ task, now = new Date() }: { task: Pick<Task, 'dueAt' |
   );
 }
 
-/** Where a task came from: a journey rule or a person, and which try of a missed call it is. */
+/** Where a task came from: a journey rule (by name, linking to it) or a person, and which try of a missed call it is. */
 export function SourceCell({ task }: { task: Pick<Task, 'sourceRuleId' | 'createdBy' | 'attempt'> }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const rules = useJourneyRules(null);
+  const rule = task.sourceRuleId ? rules.data?.items.find((r) => r.id === task.sourceRuleId) : undefined;
+  const ruleName = rule ? (i18n.language.startsWith('en') && rule.nameEn ? rule.nameEn : rule.nameZh) : null;
   return (
     <Space size={4} wrap>
       {task.sourceRuleId ? (
-        <Tooltip title={t('tasks.source.ruleHint', { id: task.sourceRuleId.slice(0, 8) })}>
+        <Tooltip title={ruleName ? t('tasks.source.ruleHint', { name: ruleName }) : t('tasks.source.ruleGone')}>
           <Tag icon={<NodeIndexOutlined />} color="geekblue" variant="filled" style={{ marginInlineEnd: 0 }}>
-            {t('tasks.source.rule')}
+            {rule ? <Link to={`/journeys/${rule.id}`}>{ruleName}</Link> : t('tasks.source.rule')}
           </Tag>
         </Tooltip>
       ) : (
