@@ -122,6 +122,10 @@ test.describe('loyalty (owner portal at 375 px, console at 1440 px)', () => {
     await expect(m.getByTestId('member-tab')).toContainText('1,500');
     await settle(m);
     await m.screenshot({ path: path.resolve('test-results', 'screens', 'loyalty-07-member-tab.png'), fullPage: true });
+    // A store manager sees the group's programme read-only, with the reason; the store's own campaigns stay editable.
+    await m.goto('/loyalty/settings');
+    await expect(m.getByTestId('loyalty-group-only')).toBeVisible();
+    await expect(m.getByTestId('loyalty-settings-form').getByRole('button', { name: /保\s*存/ })).toHaveCount(0);
     for (const [url, name] of [['/loyalty/settings', 'loyalty-08-settings'], ['/loyalty/rewards', 'loyalty-09-catalogue'], ['/loyalty/reports', 'loyalty-10-reports'], ['/loyalty/referrals', 'loyalty-11-referrals']] as const) {
       await m.goto(url);
       await settle(m);

@@ -7,6 +7,7 @@ export default defineTexts(
     settings: {
       title: '等级与积分规则',
       programme: '积分设置',
+      groupOnly: '会员体系（等级、积分规则、积分价值与有效期）由集团统一设置，门店可设置自己的积分活动和权益。',
       preset: '等级体系',
       presets: { explorer: '探索者 / 同行者 / 共创者', metal: '铜 / 银 / 金 / 钻' },
       pointValue: '每积分价值（分）',
@@ -138,6 +139,7 @@ export default defineTexts(
     settings: {
       title: 'Tiers & earn rules',
       programme: 'Points settings',
+      groupOnly: 'The programme (tiers, earn rules, point value and expiry) is set for the whole group; a store sets its own campaigns and rewards.',
       preset: 'Tier scheme',
       presets: { explorer: 'Explorer / Companion / Co-creator', metal: 'Bronze / Silver / Gold / Diamond' },
       pointValue: 'Value of a point (fen)',

@@ -8,6 +8,8 @@ import { signInOwner } from '../portal/fixtures.js';
 import { loyaltyMultipliers, loyaltyRewards } from './schema.js';
 
 const MANAGE: TRole[] = ['group_admin', 'store_manager', 'marketing'];
+/** The programme itself (preset, tiers, earn rules) is the group's. */
+const PROGRAMME: TRole[] = ['group_admin'];
 const ADJUST: TRole[] = ['group_admin', 'store_manager'];
 const REPORTS: TRole[] = ['group_admin', 'store_manager', 'marketing'];
 const REDEEM: TRole[] = ['group_admin', 'store_manager', 'service'];
@@ -33,9 +35,9 @@ const mobile = (c: Ctx) => `+86135${String(10_000_000 + c.next()).slice(-8)}`;
 
 const rows: TMatrixRow<Ctx>[] = [
   { method: 'GET', path: '/loyalty/config', allowed: ALL_ROLES, target: 'none', request: () => ({ url: '/loyalty/config' }) },
-  { method: 'PUT', path: '/loyalty/settings', allowed: MANAGE, target: 'none', request: () => ({ url: '/loyalty/settings', body: { activePreset: 'explorer', pointValueFen: 1, expiryYears: 1, expiryNoticeDays: 30 } }) },
-  { method: 'PATCH', path: '/loyalty/tiers/{id}', allowed: MANAGE, target: 'none', request: (c) => ({ url: `/loyalty/tiers/${c.tierId}`, body: { minPoints12m: 3000 } }) },
-  { method: 'PUT', path: '/loyalty/earn-rules', allowed: MANAGE, target: 'none', request: () => ({ url: '/loyalty/earn-rules', body: [{ source: 'survey', roKind: '', pointsPerYuanX100: 0, fixedPoints: 100, active: true }] }) },
+  { method: 'PUT', path: '/loyalty/settings', allowed: PROGRAMME, target: 'none', request: () => ({ url: '/loyalty/settings', body: { activePreset: 'explorer', pointValueFen: 1, expiryYears: 1, expiryNoticeDays: 30 } }) },
+  { method: 'PATCH', path: '/loyalty/tiers/{id}', allowed: PROGRAMME, target: 'none', request: (c) => ({ url: `/loyalty/tiers/${c.tierId}`, body: { minPoints12m: 3000 } }) },
+  { method: 'PUT', path: '/loyalty/earn-rules', allowed: PROGRAMME, target: 'none', request: () => ({ url: '/loyalty/earn-rules', body: [{ source: 'survey', roKind: '', pointsPerYuanX100: 0, fixedPoints: 100, active: true }] }) },
   {
     method: 'POST',
     path: '/loyalty/multipliers',

@@ -20,7 +20,7 @@ import type { TConfig } from '../../config.js';
 import { newId } from '../../db/columns.js';
 import type { TDb, TDbOrTx } from '../../db/index.js';
 import type { Clock } from '../../platform/clock.js';
-import { BusinessRuleError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import type { Jobs } from '../../platform/jobs.js';
 import type { PortalActor } from '../../platform/owner.js';
 import { encodeCursor, type Page } from '../../platform/pagination.js';
@@ -216,6 +216,14 @@ export function createLoyaltyService(deps: TLoyaltyDeps) {
       credited += ids.length;
     }
     return credited;
+  }
+
+  /**
+   * The programme (preset, tiers, earn rules, point value, expiry) is one for the whole group: only a group-wide role
+   * changes it. A store changes what is its own — its rewards and its campaign multipliers.
+   */
+  function assertProgrammeOwner(actor: Actor): void {
+    if (!isGroupWide(actor)) throw new ForbiddenError('会员体系由集团统一设置，请联系集团管理员 / The loyalty programme is set for the whole group; ask the group admin');
   }
 
   /** Earn + tier upgrade in the caller's transaction. */
@@ -631,6 +639,7 @@ export function createLoyaltyService(deps: TLoyaltyDeps) {
 
     async putSettings(actor: Actor, input: TLoyaltySettings): Promise<TLoyaltyConfig> {
       assertCan(actor, 'loyalty.manage');
+      assertProgrammeOwner(actor);
       await db.transaction(async (tx) => {
         await tx
           .insert(loyaltySettings)
@@ -643,6 +652,7 @@ export function createLoyaltyService(deps: TLoyaltyDeps) {
 
     async updateTier(actor: Actor, id: string, patch: TTierUpdate): Promise<TTier> {
       assertCan(actor, 'loyalty.manage');
+      assertProgrammeOwner(actor);
       return db.transaction(async (tx) => {
         const [t] = await tx.update(loyaltyTiers).set({ ...patch, updatedAt: clock.now() }).where(eq(loyaltyTiers.id, id)).returning();
         if (!t) throw new NotFoundError('会员等级');
@@ -653,6 +663,7 @@ export function createLoyaltyService(deps: TLoyaltyDeps) {
 
     async putEarnRules(actor: Actor, rules: TEarnRule[]): Promise<TEarnRule[]> {
       assertCan(actor, 'loyalty.manage');
+      assertProgrammeOwner(actor);
       return db.transaction(async (tx) => {
         for (const r of rules) {
           await tx

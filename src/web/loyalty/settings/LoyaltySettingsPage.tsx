@@ -1,4 +1,4 @@
-import { App, Button, Card, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag } from 'antd';
 import { useEffect, useState } from 'react';
 import { POINTS_SOURCES, type TLoyaltySettings } from '../../../contracts/loyalty';
 import { ErrorState } from '../../components/ErrorState';
@@ -17,8 +17,10 @@ type Rule = LoyaltyConfig['earnRules'][number];
 export default function LoyaltySettingsPage() {
   const { t, tt, en } = useLoyaltyT();
   const { message } = App.useApp();
-  const { can } = useSession();
+  const { can, groupWide } = useSession();
   const editable = can('loyalty.manage');
+  // Tiers, earn rules and the points settings are the group's; a store edits only its campaigns (multipliers).
+  const programmeEditable = editable && groupWide;
   const cfg = useLoyaltyConfig();
   const putSettings = usePutSettings();
   const putRules = usePutEarnRules();
@@ -50,8 +52,9 @@ export default function LoyaltySettingsPage() {
     <>
       {header}
       <Space direction="vertical" size={16} style={{ width: '100%' }}>
+        {editable && !groupWide && <Alert type="info" showIcon message={t('loyalty.settings.groupOnly')} data-testid="loyalty-group-only" />}
         <Card title={t('loyalty.settings.programme')}>
-          <Form form={form} layout="inline" disabled={!editable} onFinish={(v) => putSettings.mutate(v, { onSuccess: () => void message.success(t('loyalty.settings.saved')), onError: (e) => void message.error(applyApiError(form, e)) })} data-testid="loyalty-settings-form">
+          <Form form={form} layout="inline" disabled={!programmeEditable} onFinish={(v) => putSettings.mutate(v, { onSuccess: () => void message.success(t('loyalty.settings.saved')), onError: (e) => void message.error(applyApiError(form, e)) })} data-testid="loyalty-settings-form">
             <Form.Item name="activePreset" label={t('loyalty.settings.preset')}>
               <Select style={{ width: 260 }} options={(['explorer', 'metal'] as const).map((p) => ({ value: p, label: tt(`loyalty.settings.presets.${p}`) }))} />
             </Form.Item>
@@ -64,7 +67,7 @@ export default function LoyaltySettingsPage() {
             <Form.Item name="expiryNoticeDays" label={t('loyalty.settings.noticeDays')}>
               <InputNumber min={0} max={365} precision={0} />
             </Form.Item>
-            {editable && <Button type="primary" htmlType="submit" loading={putSettings.isPending}>{t('common.save')}</Button>}
+            {programmeEditable && <Button type="primary" htmlType="submit" loading={putSettings.isPending}>{t('common.save')}</Button>}
           </Form>
         </Card>
 
@@ -80,7 +83,7 @@ export default function LoyaltySettingsPage() {
               { title: t('loyalty.settings.minReferrals'), dataIndex: 'minReferrals', align: 'right' },
               { title: t('loyalty.settings.discount'), dataIndex: 'maintenanceDiscountPct', align: 'right' },
               { title: t('loyalty.settings.benefits'), render: (_, x) => x.benefits.map((b) => (en ? b.en || b.zh : b.zh)).join('、') },
-              ...(editable
+              ...(programmeEditable
                 ? [
                     {
                       title: '',
@@ -105,7 +108,7 @@ export default function LoyaltySettingsPage() {
 
         <Card
           title={t('loyalty.settings.earnRules')}
-          extra={editable && <Button type="primary" loading={putRules.isPending} onClick={() => putRules.mutate(rules, { onSuccess: () => void message.success(t('loyalty.settings.saved')) })}>{t('common.save')}</Button>}
+          extra={programmeEditable && <Button type="primary" loading={putRules.isPending} onClick={() => putRules.mutate(rules, { onSuccess: () => void message.success(t('loyalty.settings.saved')) })}>{t('common.save')}</Button>}
         >
           <Table<Rule>
             rowKey={(r) => `${r.source}:${r.roKind}`}
@@ -117,10 +120,10 @@ export default function LoyaltySettingsPage() {
               { title: t('loyalty.settings.roKind'), render: (_, r) => (r.source === 'repair_order' ? (r.roKind ? tt(`roKinds.${r.roKind}`) : t('loyalty.settings.allKinds')) : '—') },
               {
                 title: t('loyalty.settings.rate'),
-                render: (_, r, i) => (r.source === 'repair_order' ? <InputNumber disabled={!editable} min={0} max={1000} step={0.5} value={r.pointsPerYuanX100 / 100} onChange={(v) => setRules(rules.map((x, j) => (j === i ? { ...x, pointsPerYuanX100: Math.round(Number(v ?? 0) * 100) } : x)))} /> : '—'),
+                render: (_, r, i) => (r.source === 'repair_order' ? <InputNumber disabled={!programmeEditable} min={0} max={1000} step={0.5} value={r.pointsPerYuanX100 / 100} onChange={(v) => setRules(rules.map((x, j) => (j === i ? { ...x, pointsPerYuanX100: Math.round(Number(v ?? 0) * 100) } : x)))} /> : '—'),
               },
-              { title: t('loyalty.settings.fixed'), render: (_, r, i) => <InputNumber disabled={!editable} min={0} max={1_000_000} precision={0} value={r.fixedPoints} onChange={(v) => setRules(rules.map((x, j) => (j === i ? { ...x, fixedPoints: Number(v ?? 0) } : x)))} /> },
-              { title: t('loyalty.settings.active'), render: (_, r, i) => <Switch disabled={!editable} checked={r.active} onChange={(v) => setRules(rules.map((x, j) => (j === i ? { ...x, active: v } : x)))} /> },
+              { title: t('loyalty.settings.fixed'), render: (_, r, i) => <InputNumber disabled={!programmeEditable} min={0} max={1_000_000} precision={0} value={r.fixedPoints} onChange={(v) => setRules(rules.map((x, j) => (j === i ? { ...x, fixedPoints: Number(v ?? 0) } : x)))} /> },
+              { title: t('loyalty.settings.active'), render: (_, r, i) => <Switch disabled={!programmeEditable} checked={r.active} onChange={(v) => setRules(rules.map((x, j) => (j === i ? { ...x, active: v } : x)))} /> },
             ]}
           />
         </Card>
