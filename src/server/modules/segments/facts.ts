@@ -220,14 +220,14 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
 
     // 1. Repair orders, one pass, per (customer, vehicle): visit and spend counters, the first and last mileage
     // readings, the last maintenance. Only plain aggregates over stored columns (no per-row arithmetic): this is the
-    // one statement that reads every repair order. It names only columns that an index on repair_orders
-    // (customer_id, vehicle_id) INCLUDE (opened_at, kind, stage, mileage_km, labour_fen, parts_fen) would cover, so
-    // with that index it reads ~1 GB of index instead of the whole table (labour + parts, not the generated total).
+    // one statement that reads every repair order. It names only columns that repair_orders_facts_idx
+    // (customer_id, vehicle_id) INCLUDE (opened_at, kind, stage, mileage_km, total_fen) covers: an index-only scan
+    // in group order instead of the whole table.
     const maint = sql`r.kind in ('first_service', 'maintenance')`;
     await exec(sql`create unlogged table segwork_ro as
       select r.vehicle_id, r.customer_id,
         count(*) filter (where r.opened_at >= ${p.since12m}::timestamptz)::int as visits_12m,
-        coalesce(sum(r.labour_fen + r.parts_fen) filter (where r.opened_at >= ${p.since12m}::timestamptz), 0)::bigint as spend_12m,
+        coalesce(sum(r.total_fen) filter (where r.opened_at >= ${p.since12m}::timestamptz), 0)::bigint as spend_12m,
         max(r.opened_at) as last_visit_at,
         count(*) filter (where r.opened_at >= ${p.since6m}::timestamptz and r.kind in ('repair', 'accident'))::int as repairs_6m,
         min(r.opened_at) filter (where r.mileage_km is not null) as first_read_at,
