@@ -226,7 +226,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     // (customer_id, vehicle_id) INCLUDE (opened_at, kind, stage, mileage_km, total_fen) covers: an index-only scan
     // in group order instead of the whole table.
     const maint = sql`r.kind in ('first_service', 'maintenance')`;
-    await exec(sql`create unlogged table segwork_ro as
+    const roQuery = sql`create unlogged table segwork_ro as
       select r.vehicle_id, r.customer_id,
         count(*) filter (where r.opened_at >= ${p.since12m}::timestamptz)::int as visits_12m,
         coalesce(sum(r.total_fen) filter (where r.opened_at >= ${p.since12m}::timestamptz), 0)::bigint as spend_12m,
@@ -240,14 +240,14 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         max(r.mileage_km) filter (where ${maint}) as maint_km
       from repair_orders r
       where r.opened_at < ${p.end}::timestamptz and r.stage <> 'booked' and ${inScope(sql`r.customer_id`)}
-      group by r.customer_id, r.vehicle_id`);
+      group by r.customer_id, r.vehicle_id`;
 
     // 2. Everything else known per customer, in one aggregate over three sources (fewer joins below): online
     // behaviour in the intent window (each store's own window and kinds), the tags the settings name, and marketing
     // consent per channel.
     const tagNames = [...new Set([...settings.values()].flatMap((s) => [...s.tradeInTags, ...s.familyTags, ...s.businessTags]))];
     const since = sql`${p.end}::timestamptz - make_interval(days => s.intent_window_days)`;
-    await exec(sql`create unlogged table segwork_x as
+    const xQuery = sql`create unlogged table segwork_x as
       select u.customer_id, sum(u.valuations)::int as valuations, sum(u.model_views)::int as model_views, sum(u.add_on)::int as add_on,
         array_agg(u.tag order by u.tag) filter (where u.tag is not null) as names,
         coalesce(bool_or(u.sms), false) as sms, coalesce(bool_or(u.wechat), false) as wechat
@@ -269,7 +269,30 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         from customer_consents cc
         where cc.purpose = 'marketing' and cc.granted and cc.channel in ('sms', 'wechat') and ${inScope(sql`cc.customer_id`)}
       ) u
-      group by u.customer_id`);
+      group by u.customer_id`;
+    // A full run computes 2 (one process: behaviour, tags and consents) on a second session while 1 (the parallel
+    // index scan) runs; an incremental one runs them one after the other.
+    if (opts.customerIds) {
+      await exec(roQuery);
+      await exec(xQuery);
+    } else {
+      const aside = await pool.connect();
+      try {
+        const adb = drizzle(aside);
+        const both = await Promise.allSettled([
+          exec(roQuery),
+          (async () => {
+            await adb.execute(sql`set work_mem = '256MB'`);
+            await adb.execute(xQuery);
+          })(),
+        ]);
+        const failed = both.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+        if (failed) throw failed.reason;
+      } finally {
+        await aside.query('reset work_mem').catch(() => {});
+        aside.release();
+      }
+    }
     // Statistics on the work tables, so that the joins below hash the smaller side.
     for (const t of ['segwork_ro', 'segwork_x']) await exec(sql.raw(`analyze ${t}`));
     phase('aggregate');
