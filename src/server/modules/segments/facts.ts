@@ -8,7 +8,7 @@
  *   aggregate; then vehicles and customers, each level of a statement computing its values once.
  * - Intermediate results live in unlogged work tables (`segwork_*`: no WAL; unlike temporary tables, parallel workers
  *   and a second session can read them), dropped at the end. PostgreSQL bounds their memory (work_mem; beyond it hash
- *   aggregates spill to disk); Node holds nothing but batch bounds. A full run computes vehicles and customers in two
+ *   aggregates spill to disk); Node holds nothing but batch bounds. A full run computes and writes vehicles and customers in two
  *   halves on two sessions (both cores).
  * - Each stage compares with the stored facts in the same pass; only rows whose values changed are written, with
  *   INSERT … SELECT … ON CONFLICT DO UPDATE in batches by customer-id range (each batch its own short transaction).
@@ -186,6 +186,8 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     // Aggregation over millions of rows: room for the hash tables of this one session, so that a million groups
     // aggregate in memory rather than through sorts on disk (beyond it they spill: a ceiling, not a need).
     await exec(sql`set work_mem = '256MB'`);
+    // A few thousand customers: index probes in this one process; starting parallel workers costs more than they save.
+    if (opts.customerIds) await exec(sql`set max_parallel_workers_per_gather = 0`);
 
     const p = {
       today,
@@ -220,14 +222,14 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
 
     // 1. Repair orders, one pass, per (customer, vehicle): visit and spend counters, the first and last mileage
     // readings, the last maintenance. Only plain aggregates over stored columns (no per-row arithmetic): this is the
-    // one statement that reads every repair order. It names only columns that an index on repair_orders
-    // (customer_id, vehicle_id) INCLUDE (opened_at, kind, stage, mileage_km, labour_fen, parts_fen) would cover, so
-    // with that index it reads ~1 GB of index instead of the whole table (labour + parts, not the generated total).
+    // one statement that reads every repair order. It names only columns that repair_orders_facts_idx
+    // (customer_id, vehicle_id) INCLUDE (opened_at, kind, stage, mileage_km, total_fen) covers: an index-only scan
+    // in group order instead of the whole table.
     const maint = sql`r.kind in ('first_service', 'maintenance')`;
-    await exec(sql`create unlogged table segwork_ro as
+    const roQuery = sql`create unlogged table segwork_ro as
       select r.vehicle_id, r.customer_id,
         count(*) filter (where r.opened_at >= ${p.since12m}::timestamptz)::int as visits_12m,
-        coalesce(sum(r.labour_fen + r.parts_fen) filter (where r.opened_at >= ${p.since12m}::timestamptz), 0)::bigint as spend_12m,
+        coalesce(sum(r.total_fen) filter (where r.opened_at >= ${p.since12m}::timestamptz), 0)::bigint as spend_12m,
         max(r.opened_at) as last_visit_at,
         count(*) filter (where r.opened_at >= ${p.since6m}::timestamptz and r.kind in ('repair', 'accident'))::int as repairs_6m,
         min(r.opened_at) filter (where r.mileage_km is not null) as first_read_at,
@@ -238,14 +240,14 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         max(r.mileage_km) filter (where ${maint}) as maint_km
       from repair_orders r
       where r.opened_at < ${p.end}::timestamptz and r.stage <> 'booked' and ${inScope(sql`r.customer_id`)}
-      group by r.customer_id, r.vehicle_id`);
+      group by r.customer_id, r.vehicle_id`;
 
     // 2. Everything else known per customer, in one aggregate over three sources (fewer joins below): online
     // behaviour in the intent window (each store's own window and kinds), the tags the settings name, and marketing
     // consent per channel.
     const tagNames = [...new Set([...settings.values()].flatMap((s) => [...s.tradeInTags, ...s.familyTags, ...s.businessTags]))];
     const since = sql`${p.end}::timestamptz - make_interval(days => s.intent_window_days)`;
-    await exec(sql`create unlogged table segwork_x as
+    const xQuery = sql`create unlogged table segwork_x as
       select u.customer_id, sum(u.valuations)::int as valuations, sum(u.model_views)::int as model_views, sum(u.add_on)::int as add_on,
         array_agg(u.tag order by u.tag) filter (where u.tag is not null) as names,
         coalesce(bool_or(u.sms), false) as sms, coalesce(bool_or(u.wechat), false) as wechat
@@ -267,7 +269,30 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         from customer_consents cc
         where cc.purpose = 'marketing' and cc.granted and cc.channel in ('sms', 'wechat') and ${inScope(sql`cc.customer_id`)}
       ) u
-      group by u.customer_id`);
+      group by u.customer_id`;
+    // A full run computes 2 (one process: behaviour, tags and consents) on a second session while 1 (the parallel
+    // index scan) runs; an incremental one runs them one after the other.
+    if (opts.customerIds) {
+      await exec(roQuery);
+      await exec(xQuery);
+    } else {
+      const aside = await pool.connect();
+      try {
+        const adb = drizzle(aside);
+        const both = await Promise.allSettled([
+          exec(roQuery),
+          (async () => {
+            await adb.execute(sql`set work_mem = '256MB'`);
+            await adb.execute(xQuery);
+          })(),
+        ]);
+        const failed = both.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+        if (failed) throw failed.reason;
+      } finally {
+        await aside.query('reset work_mem').catch(() => {});
+        aside.release();
+      }
+    }
     // Statistics on the work tables, so that the joins below hash the smaller side.
     for (const t of ['segwork_ro', 'segwork_x']) await exec(sql.raw(`analyze ${t}`));
     phase('aggregate');
@@ -347,7 +372,10 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         ) e
         offset 0
       ) n
-      left join vehicle_facts t on t.vehicle_id = n.vehicle_id`);
+      -- Only the stored facts of this stage's customers (the scope, this half): an incremental run probes a few
+      -- thousand rows by index instead of hashing the whole table, a full run's halves hash a half each. A car whose
+      -- stored facts belong to a customer outside finds none and counts as changed (the upsert still compares).
+      left join (select * from vehicle_facts where ${inScope(sql`customer_id`)} and ${part(sql`customer_id`)}) t on t.vehicle_id = n.vehicle_id`);
 
     // 4. Customer facts for every active customer in scope. The inner query computes each input once (regular
     // expression, tag overlaps, age, days since the last visit); the outer one only combines them — PostgreSQL would
@@ -460,7 +488,50 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
       ) m
       offset 0
       ) n
-      left join customer_facts t on t.customer_id = n.customer_id`);
+      left join (select * from customer_facts where ${inScope(sql`customer_id`)} and ${part(sql`customer_id`)}) t on t.customer_id = n.customer_id`);
+
+    // 5. Write what changed, in batches by customer-id range, each batch its own short transaction (the unchanged
+    // rows were only read by the joins above, never locked or rewritten). Each half writes its own rows on its own
+    // session, side by side: a customer's row and a vehicle's row (under its current owner) belong to exactly one
+    // half, so the two sessions never wait on each other's rows.
+    const setList = (cols: string[]) => sql.raw(cols.map((c) => `${c} = excluded.${c}`).join(', '));
+    const writeStage = async (ex: Exec, k: number) => {
+      const vt = sql.raw(`segwork_v_${k}`);
+      const ct = sql.raw(`segwork_c_${k}`);
+      await ex(sql`create index on ${vt} (customer_id) where changed`);
+      await ex(sql`create index on ${ct} (customer_id) where changed`);
+      const bounds = (await ex(sql`select id::text as id from (
+          select id, row_number() over (order by id) as rn from (select customer_id as id from ${ct} where changed union select customer_id from ${vt} where changed) u) x
+        where rn % ${batchSize} = 0 order by id`)).rows.map((r) => (r as { id: string }).id);
+      const ranges: [string | null, string | null][] = [];
+      let lo: string | null = null;
+      for (const b of bounds) {
+        ranges.push([lo, b]);
+        lo = b;
+      }
+      ranges.push([lo, null]);
+      for (const [from, to] of ranges) {
+        const range = sql.join([sql.raw('true'), ...(from ? [sql`customer_id > ${from}::uuid`] : []), ...(to ? [sql`customer_id <= ${to}::uuid`] : [])], sql` and `);
+        await ex(sql`begin`);
+        try {
+          const v = await ex(sql`insert into vehicle_facts as t (vehicle_id, ${sql.raw(vCols.join(', '))}, as_of, computed_at)
+            select vehicle_id, ${sql.raw(vCols.join(', '))}, ${p.today}::date, ${p.now}::timestamptz from ${vt} where changed and ${range}
+            on conflict (vehicle_id) do update set ${setList(vCols)}, as_of = excluded.as_of, computed_at = excluded.computed_at
+            where ${differs('t', 'excluded', vCols)}`);
+          const c = await ex(sql`insert into customer_facts as t (customer_id, ${sql.raw(cCols.join(', '))}, as_of, computed_at)
+            select customer_id, ${sql.raw(cCols.join(', '))}, ${p.today}::date, ${p.now}::timestamptz from ${ct} where changed and ${range}
+            on conflict (customer_id) do update set ${setList(cCols)}, as_of = excluded.as_of, computed_at = excluded.computed_at
+            where ${differs('t', 'excluded', cCols)}`);
+          await ex(sql`commit`);
+          result.changedVehicles += v.rowCount ?? 0;
+          result.changedCustomers += c.rowCount ?? 0;
+        } catch (err) {
+          await ex(sql`rollback`).catch(() => {});
+          throw err;
+        }
+        result.batches++;
+      }
+    };
 
     // Stages 3 and 4 are CPU-bound passes over every vehicle and customer that PostgreSQL runs on one core: a full
     // refresh splits the customers in two id ranges and runs each half on its own session, side by side. The halves
@@ -484,14 +555,18 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         await exec2(sql`set work_mem = '256MB'`);
         execs.push(exec2);
       }
-      await Promise.all(
+      // Both halves run to the end (neither session is released mid-statement); the first failure is rethrown.
+      const outcomes = await Promise.allSettled(
         halves.map(async (part, k) => {
           const ex = execs[k]!;
           await vehiclesStage(ex, k, part);
           await ex(sql.raw(`analyze segwork_v_${k}`));
           await customersStage(ex, k, part);
+          await writeStage(ex, k);
         }),
       );
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason;
     } finally {
       if (second) {
         await second.query('reset work_mem').catch(() => {});
@@ -501,51 +576,11 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     const union = (prefix: string) => sql.raw(halves.map((_, k) => `select * from ${prefix}_${k}`).join(' union all '));
     await exec(sql`create view segwork_vall as ${union('segwork_v')}`);
     await exec(sql`create view segwork_call as ${union('segwork_c')}`);
-    phase('vehicles and customers');
+    phase('vehicles, customers and write');
 
     const counts = (await exec(sql`select (select count(*) from segwork_call)::int as c, (select count(*) from segwork_vall where in_use and vehicle_id is not null)::int as v`)).rows[0] as { c: number; v: number };
     result.customers = counts.c;
     result.vehicles = counts.v;
-
-    // 5. Write what changed, in batches by customer-id range, each batch its own short transaction (the unchanged
-    // rows were only read by the joins above, never locked or rewritten).
-    for (let k = 0; k < halves.length; k++) {
-      await exec(sql.raw(`create index on segwork_v_${k} (customer_id) where changed`));
-      await exec(sql.raw(`create index on segwork_c_${k} (customer_id) where changed`));
-    }
-    const bounds = (await exec(sql`select id::text as id from (
-        select id, row_number() over (order by id) as rn from (select customer_id as id from segwork_call where changed union select customer_id from segwork_vall where changed) u) x
-      where rn % ${batchSize} = 0 order by id`)).rows.map((r) => (r as { id: string }).id);
-    const ranges: [string | null, string | null][] = [];
-    let lo: string | null = null;
-    for (const b of bounds) {
-      ranges.push([lo, b]);
-      lo = b;
-    }
-    ranges.push([lo, null]);
-    const setList = (cols: string[]) => sql.raw(cols.map((c) => `${c} = excluded.${c}`).join(', '));
-    for (const [from, to] of ranges) {
-      const range = sql.join([sql.raw('true'), ...(from ? [sql`customer_id > ${from}::uuid`] : []), ...(to ? [sql`customer_id <= ${to}::uuid`] : [])], sql` and `);
-      await exec(sql`begin`);
-      try {
-        const v = await exec(sql`insert into vehicle_facts as t (vehicle_id, ${sql.raw(vCols.join(', '))}, as_of, computed_at)
-          select vehicle_id, ${sql.raw(vCols.join(', '))}, ${p.today}::date, ${p.now}::timestamptz from segwork_vall where changed and ${range}
-          on conflict (vehicle_id) do update set ${setList(vCols)}, as_of = excluded.as_of, computed_at = excluded.computed_at
-          where ${differs('t', 'excluded', vCols)}`);
-        const c = await exec(sql`insert into customer_facts as t (customer_id, ${sql.raw(cCols.join(', '))}, as_of, computed_at)
-          select customer_id, ${sql.raw(cCols.join(', '))}, ${p.today}::date, ${p.now}::timestamptz from segwork_call where changed and ${range}
-          on conflict (customer_id) do update set ${setList(cCols)}, as_of = excluded.as_of, computed_at = excluded.computed_at
-          where ${differs('t', 'excluded', cCols)}`);
-        await exec(sql`commit`);
-        result.changedVehicles += v.rowCount ?? 0;
-        result.changedCustomers += c.rowCount ?? 0;
-      } catch (err) {
-        await exec(sql`rollback`).catch(() => {});
-        throw err;
-      }
-      result.batches++;
-    }
-    phase('write');
 
     // 6. Facts of customers no longer active and of vehicles no longer in use (or moved out of scope) go.
     const rmC = await exec(sql`delete from customer_facts f using customers c
@@ -574,6 +609,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     for (const v of WORK_VIEWS) await exec(sql.raw(`drop view if exists ${v}`)).catch(() => {});
     for (const t of WORK_TABLES) await exec(sql.raw(`drop table if exists ${t}`)).catch(() => {});
     await exec(sql`reset work_mem`).catch(() => {});
+    await exec(sql`reset max_parallel_workers_per_gather`).catch(() => {});
     if (locked) await exec(sql`select pg_advisory_unlock(hashtextextended(${LOCK_KEY}, 0))`).catch(() => {});
     client.release();
   }
