@@ -46,6 +46,17 @@ async function boot(config: TConfig, mode: { web: boolean; worker: boolean; demo
   // The default journey rules of DOMAIN.md, once per group (idempotent: edited rules are left as they are).
   const added = await services.journeys.ensureDefaultRules();
   if (added) log(`journeys: ${added} default rules added`);
+  if (mode.demo) {
+    // The demo opens on a store that has had its morning run: today's journey firings, with their tasks in every
+    // advisor's and consultant's list and their messages in the outbox (as the 06:00 job leaves them).
+    const ran = await database.db.execute(sql`select 1 from journey_runs where status = 'succeeded' limit 1`);
+    if (ran.rows.length === 0) {
+      const t = Date.now();
+      const r = await services.journeys.run({ kind: 'daily' });
+      const fired = r.report.reduce((n, x) => n + x.fired, 0);
+      log(`journeys: today's run fired ${fired.toLocaleString('en-US')} times over ${r.report.length} rules in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
+  }
 
   if (mode.worker) await jobs.work(allJobs(ctx), { timezone: config.BAOKE_TIMEZONE });
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
