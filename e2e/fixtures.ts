@@ -53,3 +53,27 @@ export async function switchLanguage(page: Page, label: 'English' | '简体中�
 }
 
 export { expect };
+
+type TSmsList = () => Promise<{ items: { id: string; body: string }[] }>;
+const isSignInCode = (body: string) => /验证码/.test(body) && /\d{6}/.test(body);
+
+/** The ids of the owner's sign-in code messages already in the outbox, taken before asking for a new code. */
+export async function signInCodesSeen(list: TSmsList): Promise<Set<string>> {
+  return new Set((await list()).items.filter((m) => isSignInCode(m.body)).map((m) => m.id));
+}
+
+/**
+ * Waits for the sign-in code that was asked for after `seen` was taken and returns it — never an older code of an
+ * earlier test, nor digits of another message to the same owner.
+ */
+export async function newSignInCode(list: TSmsList, seen: Set<string>): Promise<string> {
+  let code = '';
+  await expect
+    .poll(async () => {
+      const fresh = (await list()).items.find((m) => isSignInCode(m.body) && !seen.has(m.id));
+      code = fresh?.body.match(/\d{6}/)?.[0] ?? '';
+      return code;
+    })
+    .toMatch(/^\d{6}$/);
+  return code;
+}

@@ -2,7 +2,7 @@ import { request as playwrightRequest, type APIRequestContext, type Browser, typ
 import fs from 'node:fs';
 import path from 'node:path';
 import { completeVin } from '../src/contracts/validators.js';
-import { DEMO_PASSWORD, expect, settle, test } from './fixtures.js';
+import { DEMO_PASSWORD, expect, newSignInCode, settle, signInCodesSeen, test } from './fixtures.js';
 
 const PHONE = { width: 375, height: 812 };
 
@@ -41,15 +41,10 @@ async function snapPhone(page: Page, name: string) {
 async function signInOwner(page: Page, staff: TStaffApi, owner: { customerId: string; national: string }) {
   await page.goto('/portal/login');
   await page.getByLabel('手机号').fill(owner.national);
+  const sms = () => staff.get<{ items: { id: string; body: string }[] }>(`/messages?customerId=${owner.customerId}&channel=sms`);
+  const seen = await signInCodesSeen(sms);
   await page.getByTestId('get-code').click();
-  let code = '';
-  await expect
-    .poll(async () => {
-      const out = await staff.get<{ items: { body: string }[] }>(`/messages?customerId=${owner.customerId}&channel=sms`);
-      code = out.items.find((m) => /验证码/.test(m.body))?.body.match(/\d{6}/)?.[0] ?? '';
-      return code;
-    })
-    .toMatch(/^\d{6}$/);
+  const code = await newSignInCode(sms, seen);
   await page.getByLabel('验证码').fill(code);
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page).toHaveURL(/\/portal$/);
