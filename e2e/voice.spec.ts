@@ -78,6 +78,7 @@ test('a detractor’s answer → complaint → acknowledged → resolved → rev
   await page.goto('/surveys/nps');
   await expect(page.getByTestId('verbatims')).toContainText(comment);
   await expect(page.getByTestId('nps-trend')).toBeVisible();
+  await expect(page.getByTestId('nps-response-rate')).toContainText(/回收率 [\d.]+%/);
   await snap('voice-nps', { fullPage: true });
 
   await page.goto('/complaints/weekly');

@@ -123,6 +123,8 @@ export const ZNpsReport = z.object({
   to: z.iso.date(),
   target: z.number(),
   overall: ZScore,
+  /** Invitations sent in the period (same store, touchpoint and scope) and how many were answered: the response rate. */
+  invitations: z.object({ sent: z.number().int(), answered: z.number().int(), rate: z.number().nullable() }),
   groups: z.array(ZScore.extend({ key: z.string(), label: z.string() })),
   trend: z.array(ZScore.extend({ period: z.iso.date() })),
   verbatims: z.array(z.object({ id: ZId, customerName: z.string(), nps: z.number().int().nullable(), csat: z.number().int().nullable(), touchpoint: ZSurveyTouchpoint, verbatim: z.string(), submittedAt: z.date() })),

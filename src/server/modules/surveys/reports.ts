@@ -61,7 +61,9 @@ export function createSurveyReports(deps: { db: TDb; clock: Clock }) {
               ? { key: sql`coalesce(r.consultant_staff_id::text, '')`, label: sql`coalesce((select display_name from staff where id = r.consultant_staff_id), '')` }
               : { key: sql`r.touchpoint::text`, label: sql`r.touchpoint::text` };
       const period = sql`date_trunc(${q.interval}, r.submitted_at at time zone ${TZ})::date`;
-      const [overall, groups, trend, verbatims] = await Promise.all([
+      const sentWhere: SQL = sql`${storeScope(actor, sql`i.store_id`)} and i.sent_at >= ${t(from)} and i.sent_at < ${t(to)}
+        and ${q.storeId ? sql`i.store_id = ${q.storeId}::uuid` : sql`true`} and ${q.touchpoint ? sql`i.touchpoint = ${q.touchpoint}::survey_touchpoint` : sql`true`}`;
+      const [overall, groups, trend, verbatims, sent] = await Promise.all([
         db.execute<TAgg>(sql`select ${AGG} from survey_responses r where ${where}`),
         db.execute<TAgg & { key: string; label: string }>(sql`
           select g.key, g.label, ${AGG} from survey_responses r cross join lateral (select ${group.key} as key, ${group.label} as label) g
@@ -71,13 +73,17 @@ export function createSurveyReports(deps: { db: TDb; clock: Clock }) {
           select r.id, c.name as customer_name, r.nps, r.csat, r.touchpoint, r.verbatim, r.submitted_at
           from survey_responses r join customers c on c.id = r.customer_id
           where ${where} and r.verbatim <> '' order by r.submitted_at desc, r.id desc limit 30`),
+        db.execute<{ sent: number; answered: number }>(sql`
+          select count(*)::int as sent, count(*) filter (where i.answered_at is not null)::int as answered from survey_invitations i where ${sentWhere}`),
       ]);
+      const inv = sent.rows[0]!;
       const tpName = (k: string) => SURVEY_TOUCHPOINTS.find((x) => x.key === k)?.zh ?? k;
       return {
         from: fromDay,
         to: toDay,
         target: NPS_TARGET,
         overall: score(overall.rows[0]!),
+        invitations: { sent: inv.sent, answered: inv.answered, rate: inv.sent > 0 ? Math.round((inv.answered / inv.sent) * 1000) / 10 : null },
         groups: groups.rows.map((g) => ({ ...score(g), key: g.key, label: q.groupBy === 'touchpoint' ? tpName(g.label) : g.label || '（未分配）' })),
         trend: trend.rows.map((p) => ({ ...score(p), period: p.period })),
         verbatims: verbatims.rows.map((v) => ({ id: v.id, customerName: v.customer_name, nps: v.nps, csat: v.csat, touchpoint: v.touchpoint, verbatim: v.verbatim, submittedAt: new Date(v.submitted_at) })),

@@ -52,6 +52,13 @@ describe('surveys routes', () => {
     const r = (await env.app.inject({ url: '/api/v1/surveys/nps?groupBy=touchpoint', headers: h })).json();
     expect(r.overall).toMatchObject({ n: 1, detractors: 1, nps: -100 });
     expect(r.target).toBe(40);
+    // Response rate: one invitation sent and answered in the period (a second, unanswered one halves it).
+    expect(r.invitations).toEqual({ sent: 1, answered: 1, rate: 100 });
+    const c2 = await seedCustomer(env.ctx.db, org.stores[0]!.id, { name: '未回复客户' });
+    await seedConsent(env.ctx.db, c2, 'sms', 'service');
+    expect((await env.app.inject({ method: 'POST', url: '/api/v1/survey-invitations', headers: h, payload: { customerId: c2.id, templateId: tpl.id } })).statusCode).toBe(201);
+    const r2 = (await env.app.inject({ url: '/api/v1/surveys/nps?groupBy=touchpoint', headers: h })).json();
+    expect(r2.invitations).toEqual({ sent: 2, answered: 1, rate: 50 });
     expect(r.verbatims[0].verbatim).toBe('顾问不耐烦');
     const drill = (await env.app.inject({ url: '/api/v1/survey-responses?group=detractor', headers: h })).json();
     expect(drill[0]).toMatchObject({ nps: 4, customer: { name: '调查客户' } });

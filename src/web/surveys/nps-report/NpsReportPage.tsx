@@ -105,6 +105,9 @@ export default function NpsReportPage() {
             <Col xs={12} md={6}>
               <Card>
                 <Statistic title={t('voice.nps.answers')} value={d.overall.n} />
+                <div className="bk-muted" style={{ fontSize: 12, marginTop: 4 }} data-testid="nps-response-rate">
+                  {d.invitations.rate === null ? t('voice.nps.noInvitations') : t('voice.nps.responseRate', { rate: d.invitations.rate, answered: d.invitations.answered, sent: d.invitations.sent })}
+                </div>
               </Card>
             </Col>
             <Col xs={12} md={6}>
