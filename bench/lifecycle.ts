@@ -14,7 +14,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { TSegmentRule } from '../src/contracts/segments.js';
-import { connect } from '../src/server/db/index.js';
+import { connect, type TDb } from '../src/server/db/index.js';
 import { runMigrations } from '../src/server/db/migrate.js';
 import { segmentCountSql } from '../src/server/modules/segments/compiler.js';
 import { refreshFacts, type TRefreshResult } from '../src/server/modules/segments/facts.js';
@@ -44,6 +44,26 @@ function median(xs: number[]): number {
  * Runs the facts and segment benchmark against `databaseUrl` (migrating it first: the facts tables may be newer than
  * the dataset) and returns one row per measurement.
  */
+/** Runs `fn` and returns its result with the milliseconds it took. */
+async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const out = await fn();
+  return [out, Math.round(performance.now() - t0)];
+}
+
+/**
+ * The yardstick of the lifecycle targets: a bare per-customer aggregation over every repair order, run twice (the
+ * first warms the cache); the faster counts.
+ */
+async function bareAggregation(db: TDb, log: (line: string) => void): Promise<number> {
+  const q = sql`select count(*)::int as n, sum(c)::bigint as c, sum(s)::bigint as s, max(m) as m
+    from (select customer_id, count(*) as c, sum(total_fen) as s, max(opened_at) as m from repair_orders group by 1) x`;
+  const times: number[] = [];
+  for (let i = 0; i < 2; i++) times.push((await time(() => db.execute(q)))[1]);
+  log(`bare aggregation: ${times.join(' / ')} ms`);
+  return Math.min(...times);
+}
+
 export async function runFactsBench(opts: { databaseUrl: string; log: (l: string) => void; asOf?: string; runs?: number }): Promise<Record<string, number | string>[]> {
   const { log } = opts;
   const database = connect(opts.databaseUrl, { max: 4, applicationName: 'baoke-bench-facts' });
@@ -61,20 +81,9 @@ export async function runFactsBench(opts: { databaseUrl: string; log: (l: string
     await db.execute(sql`analyze`);
 
     const rows: Row[] = [];
-    const time = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
-      const t0 = performance.now();
-      const out = await fn();
-      return [out, Math.round(performance.now() - t0)];
-    };
 
-    // The bare aggregation, twice (the first warms the cache); the faster counts.
-    const bareQuery = sql`select count(*)::int as n, sum(c)::bigint as c, sum(s)::bigint as s, max(m) as m
-      from (select customer_id, count(*) as c, sum(total_fen) as s, max(opened_at) as m from repair_orders group by 1) x`;
-    const bareTimes: number[] = [];
-    for (let i = 0; i < 2; i++) bareTimes.push((await time(() => db.execute(bareQuery)))[1]);
-    const bare = Math.min(...bareTimes);
+    const bare = await bareAggregation(db, log);
     rows.push({ case: 'bare per-customer aggregation over repair_orders', ms: bare, target: '—' });
-    log(`bare aggregation: ${bareTimes.join(' / ')} ms`);
 
     const facts = (r: TRefreshResult, ms: number, label: string): Row => ({
       case: label,
@@ -189,16 +198,7 @@ export async function runLifecycleBench(opts: { databaseUrl: string; log: (l: st
     await db.execute(sql`analyze`);
 
     const rows: Row[] = [];
-    const time = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
-      const t0 = performance.now();
-      const out = await fn();
-      return [out, Math.round(performance.now() - t0)];
-    };
-    const bareQuery = sql`select count(*)::int as n, sum(c)::bigint as c, sum(s)::bigint as s, max(m) as m
-      from (select customer_id, count(*) as c, sum(total_fen) as s, max(opened_at) as m from repair_orders group by 1) x`;
-    const bareTimes: number[] = [];
-    for (let i = 0; i < 2; i++) bareTimes.push((await time(() => db.execute(bareQuery)))[1]);
-    const bare = Math.min(...bareTimes);
+    const bare = await bareAggregation(db, log);
     rows.push({ case: 'bare per-customer aggregation over repair_orders', ms: bare, target: '—' });
     const summary = (r: Awaited<ReturnType<typeof services.journeys.run>>) => {
       const fired = r.report.reduce((a, x) => a + x.fired, 0);

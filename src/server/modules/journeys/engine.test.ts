@@ -11,6 +11,7 @@ import { insertCustomer, insertModel, insertRo, insertVehicle, at } from '../seg
 import { tasks } from '../tasks/schema.js';
 import { journeyFirings, journeyRules } from './schema.js';
 import type { TJourneysService } from './service.js';
+import { dayRun as dayRunOf, groupRule } from './test-fixtures.js';
 
 let env: TestEnv;
 let org: SeededOrg;
@@ -28,20 +29,8 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-async function ruleOf(code: string) {
-  const [r] = await env.ctx.db
-    .select()
-    .from(journeyRules)
-    .where(and(eq(journeyRules.code, code), sql`store_id is null`));
-  return r!;
-}
-
-/** 06:00 Beijing on a day: the daily run's hour. Facts are refreshed as of that day first. */
-async function dayRun(code: string, day: string, customerId: string) {
-  env.clock.set(`${day}T06:00:00+08:00`);
-  await env.ctx.services.segments.refreshAll(day);
-  return svc.runRule(await ruleOf(code), { asOf: day, runId: null, onlyStore: null, customerIds: [customerId] });
-}
+const ruleOf = (code: string) => groupRule(env, code);
+const dayRun = (code: string, day: string, customerId: string) => dayRunOf(env, code, day, [customerId]);
 
 async function event(type: string, customer: { id: string; storeId: string }, day: string, payload: Record<string, unknown> = {}) {
   await env.ctx.db.insert(domainEvents).values({ type, customerId: customer.id, storeId: customer.storeId, payload, createdAt: at(day) });

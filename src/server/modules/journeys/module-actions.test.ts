@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../platform/rbac.js';
 import { seedDemoOrg, type SeededOrg } from '../../seed/org.js';
@@ -8,6 +8,7 @@ import { addDays } from '../segments/rules.js';
 import { insertCustomer, insertModel, insertRo, insertVehicle, at } from '../segments/test-fixtures.js';
 import { journeyRules } from './schema.js';
 import type { TJourneysService } from './service.js';
+import { dayRun } from './test-fixtures.js';
 
 /** The actions other modules contribute to the journeys registry: loyalty's coupon and points, the surveys' invitation. */
 let env: TestEnv;
@@ -26,28 +27,19 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-async function ruleOf(code: string) {
-  const [r] = await env.ctx.db.select().from(journeyRules).where(and(eq(journeyRules.code, code), sql`store_id is null`));
-  return r!;
-}
-
-async function dayRun(code: string, day: string, customerIds: string[]) {
-  env.clock.set(`${day}T06:00:00+08:00`);
-  await env.ctx.services.segments.refreshAll(day);
-  return svc.runRule(await ruleOf(code), { asOf: day, runId: null, onlyStore: null, customerIds });
-}
+const run = (code: string, day: string, customerIds: string[]) => dayRun(env, code, day, customerIds);
 
 const count = async (q: ReturnType<typeof sql>) => Number((await env.ctx.db.execute<{ n: number }>(q)).rows[0]!.n);
 
 describe('journey actions from loyalty and surveys', () => {
   it('the birthday rule gives its ¥500 maintenance coupon once, however often the day is run', async () => {
     const c = await insertCustomer(env.ctx.db, { storeId: store1, birthday: '1988-12-12' });
-    const first = await dayRun('birthday', '2026-12-12', [c.id]);
+    const first = await run('birthday', '2026-12-12', [c.id]);
     expect(first.error).toBeNull();
     expect(first.fired).toBe(1);
     // The same day again, and two workers at once.
-    await dayRun('birthday', '2026-12-12', [c.id]);
-    await Promise.all([dayRun('birthday', '2026-12-12', [c.id]), dayRun('birthday', '2026-12-12', [c.id])]);
+    await run('birthday', '2026-12-12', [c.id]);
+    await Promise.all([run('birthday', '2026-12-12', [c.id]), run('birthday', '2026-12-12', [c.id])]);
     const coupons = await env.ctx.db.execute<{ title: string; value_fen: number; source: string; status: string }>(
       sql`select title, value_fen::int as value_fen, source, status from coupons where customer_id = ${c.id}`,
     );
@@ -60,11 +52,11 @@ describe('journey actions from loyalty and surveys', () => {
     const day = '2026-12-15';
     const ro = await insertRo(env.ctx.db, v, addDays(day, -1), { kind: 'maintenance' });
     await env.ctx.db.insert(domainEvents).values({ type: 'repair_order.closed', customerId: c.id, storeId: store1, payload: { roId: ro.id, roNo: ro.roNo, vehicleId: v.id }, createdAt: at(addDays(day, -1)) });
-    expect((await dayRun('post_service_survey', addDays(day, -1), [c.id])).fired).toBe(0);
-    const on = await dayRun('post_service_survey', day, [c.id]);
+    expect((await run('post_service_survey', addDays(day, -1), [c.id])).fired).toBe(0);
+    const on = await run('post_service_survey', day, [c.id]);
     expect(on.error).toBeNull();
     expect(on.fired).toBe(1);
-    await dayRun('post_service_survey', day, [c.id]);
+    await run('post_service_survey', day, [c.id]);
     expect(await count(sql`select count(*)::int as n from survey_invitations i join survey_templates t on t.id = i.template_id where i.customer_id = ${c.id} and t.code = 'default_service'`)).toBe(1);
     expect(await count(sql`select count(*)::int as n from messages where customer_id = ${c.id}`)).toBe(1);
   });

@@ -28,11 +28,11 @@ export function surveysJourneyActions(surveys: Pick<TSurveysService, 'inviteForA
       fields: [{ key: 'templateCode', type: 'select', zh: '问卷', en: 'Survey', required: true, options: TEMPLATES, default: 'default_service' }],
     },
     async execute(tx, p, ctx) {
-      // Group default of that code (store-specific copies are picked per store below when they exist).
+      // The group's template of that code, and any store's own copy of it (which wins for that store's owners).
       const tpl = await tx.execute<{ id: string; store_id: string | null }>(sql`
         select id, store_id from survey_templates where code = ${p.templateCode} and active order by store_id nulls last`);
       const group = tpl.rows.find((t) => t.store_id === null);
-      if (!group && tpl.rows.length === 0) throw new ValidationError(`问卷「${p.templateCode}」不存在或已停用 / No such active survey`, [{ path: 'params.templateCode', message: 'unknown survey' }]);
+      if (tpl.rows.length === 0) throw new ValidationError(`问卷「${p.templateCode}」不存在或已停用 / No such active survey`, [{ path: 'params.templateCode', message: 'unknown survey' }]);
       let invited = 0;
       const own = tpl.rows.filter((t) => t.store_id !== null);
       for (const t of own) {

@@ -281,54 +281,29 @@ export default function CustomerListPage() {
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {t('segments.filters.label')}
           </Typography.Text>
-          <Select
-            mode="multiple"
-            allowClear
-            aria-label={t('segments.filters.lifecycle')}
-            placeholder={t('segments.filters.lifecycle')}
-            value={csv(params.get('lifecycleStage'))}
-            onChange={(v: string[]) => setParam({ lifecycleStage: v.join(',') || undefined })}
-            options={LIFECYCLE_STAGES.map((o) => ({ value: o.value, label: factLabels.stage(o.value) }))}
-            style={{ minWidth: 110 }}
-            maxTagCount="responsive"
-            popupMatchSelectWidth={false}
-          />
-          <Select
-            mode="multiple"
-            allowClear
-            aria-label={t('segments.filters.valueTier')}
-            placeholder={t('segments.filters.valueTier')}
-            value={csv(params.get('valueTier'))}
-            onChange={(v: string[]) => setParam({ valueTier: v.join(',') || undefined })}
-            options={VALUE_TIERS.map((o) => ({ value: o.value, label: factLabels.tier(o.value) }))}
-            style={{ minWidth: 104 }}
-            maxTagCount="responsive"
-            popupMatchSelectWidth={false}
-          />
-          <Select
-            mode="multiple"
-            allowClear
-            aria-label={t('segments.filters.needs')}
-            placeholder={t('segments.filters.needs')}
-            value={csv(params.get('needs'))}
-            onChange={(v: string[]) => setParam({ needs: v.join(',') || undefined })}
-            options={NEEDS.map((o) => ({ value: o.value, label: factLabels.need(o.value) }))}
-            style={{ minWidth: 104 }}
-            maxTagCount="responsive"
-            popupMatchSelectWidth={false}
-          />
-          <Select
-            mode="multiple"
-            allowClear
-            aria-label={t('segments.filters.churnRisk')}
-            placeholder={t('segments.filters.churnRisk')}
-            value={csv(params.get('churnRisk'))}
-            onChange={(v: string[]) => setParam({ churnRisk: v.join(',') || undefined })}
-            options={CHURN_RISKS.map((o) => ({ value: o.value, label: t('segments.facts.churnValue', { risk: factLabels.churn(o.value) }) }))}
-            style={{ minWidth: 104 }}
-            maxTagCount="responsive"
-            popupMatchSelectWidth={false}
-          />
+          {(
+            [
+              { param: 'lifecycleStage', label: t('segments.filters.lifecycle'), minWidth: 110, options: LIFECYCLE_STAGES.map((o) => ({ value: o.value, label: factLabels.stage(o.value) })) },
+              { param: 'valueTier', label: t('segments.filters.valueTier'), minWidth: 104, options: VALUE_TIERS.map((o) => ({ value: o.value, label: factLabels.tier(o.value) })) },
+              { param: 'needs', label: t('segments.filters.needs'), minWidth: 104, options: NEEDS.map((o) => ({ value: o.value, label: factLabels.need(o.value) })) },
+              { param: 'churnRisk', label: t('segments.filters.churnRisk'), minWidth: 104, options: CHURN_RISKS.map((o) => ({ value: o.value, label: t('segments.facts.churnValue', { risk: factLabels.churn(o.value) }) })) },
+            ] as const
+          ).map((f) => (
+            // One multi-select per categorical fact, its choice kept in the URL as a comma-separated list.
+            <Select
+              key={f.param}
+              mode="multiple"
+              allowClear
+              aria-label={f.label}
+              placeholder={f.label}
+              value={csv(params.get(f.param))}
+              onChange={(v: string[]) => setParam({ [f.param]: v.join(',') || undefined })}
+              options={[...f.options]}
+              style={{ minWidth: f.minWidth }}
+              maxTagCount="responsive"
+              popupMatchSelectWidth={false}
+            />
+          ))}
           <InputNumber
             aria-label={t('segments.filters.tradeInScoreMin')}
             placeholder="0–100"
