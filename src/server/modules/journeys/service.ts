@@ -40,7 +40,7 @@ export interface TJourneysDeps {
   config: TConfig;
   actions: TActionRegistry;
   /** Recomputes facts before the daily run and for changed customers before the incremental one. */
-  segments: { refreshAll(asOf?: string): Promise<unknown>; refreshChanged(): Promise<unknown> };
+  segments: { refreshDaily(asOf?: string): Promise<unknown>; refreshChanged(): Promise<unknown> };
 }
 
 export interface TRunOptions {
@@ -310,7 +310,7 @@ export function createJourneysService(deps: TJourneysDeps) {
 
   async function executeRun(runId: string, o: TRunOptions & { asOf: string }): Promise<TRun> {
     try {
-      if (o.refreshFacts) await deps.segments.refreshAll(o.asOf);
+      if (o.refreshFacts) await deps.segments.refreshDaily(o.asOf);
       const rules = await runnableRules({ ruleId: o.ruleId, storeId: o.storeId });
       const report: TRuleReport[] = [];
       await db.update(journeyRuns).set({ progress: { done: 0, total: rules.length, current: rules[0]?.code ?? null } }).where(eq(journeyRuns.id, runId));

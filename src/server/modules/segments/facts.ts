@@ -17,6 +17,7 @@
  *
  * A session advisory lock serialises refreshes (a full run and an incremental one never interleave their writes).
  */
+import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -25,6 +26,7 @@ import type { TFactSettings } from '../../../contracts/segments.js';
 import type { TDb } from '../../db/index.js';
 import { addDays, addMonths, anyWordPattern, localDate, localMidnight, mergeSettings } from './rules.js';
 import { segmentFactRuns, segmentSettings } from './schema.js';
+import { ageYearsSql, churnRiskSql, churnScoreSql, estimatedKmRawSql, estimatedKmSql, maxKmSql, tradeInCandidateSql, tradeInReasonsSql, tradeInScoreSql, storedAnchors, type TCalendarAnchors } from './calendar.js';
 import { stores } from '../org/schema.js';
 
 /** Repair-order kinds that reset the maintenance clock, and those that count as a repair (repairs in 6 months). */
@@ -36,6 +38,13 @@ export interface TRefreshOptions {
   asOf: Date | string;
   /** Only these customers (incremental); absent = everyone (full refresh). */
   customerIds?: readonly string[];
+  /**
+   * The daily run: the calendar sweep, then only the customers due (`stale_on` reached, active without facts, facts
+   * no longer active). Ignored with `customerIds`.
+   */
+  due?: boolean;
+  /** A daily run with more customers due than this refreshes everyone instead (default 250,000). */
+  dueFullAbove?: number;
   /** The group's time zone (default Asia/Shanghai). */
   timeZone?: string;
   /** Customers per write batch (default 50,000). */
@@ -53,7 +62,7 @@ export interface TRefreshOptions {
 }
 
 export interface TRefreshResult {
-  kind: 'full' | 'incremental';
+  kind: 'full' | 'incremental' | 'daily';
   asOf: string;
   customers: number;
   vehicles: number;
@@ -61,6 +70,10 @@ export interface TRefreshResult {
   changedVehicles: number;
   removedCustomers: number;
   removedVehicles: number;
+  /** Daily run: customers due, and rows the calendar sweep rewrote. */
+  due?: number;
+  sweptCustomers?: number;
+  sweptVehicles?: number;
   batches: number;
   ms: number;
   /** Milliseconds per phase (aggregate, vehicles, customers, write, cleanup). */
@@ -71,7 +84,7 @@ const LOCK_KEY = 'baoke.segments.facts';
 const dialect = new PgDialect();
 /** Work tables of a run (unlogged: no WAL, and unlike temporary tables they can be read by parallel workers). */
 const WORK_VIEWS = ['segwork_vall', 'segwork_call'];
-const WORK_TABLES = ['segwork_scope', 'segwork_s', 'segwork_ro', 'segwork_x', 'segwork_v_0', 'segwork_v_1', 'segwork_c_0', 'segwork_c_1'];
+const WORK_TABLES = ['segwork_scope', 'segwork_s', 'segwork_ro', 'segwork_x', 'segwork_v_0', 'segwork_v_1', 'segwork_l_0', 'segwork_l_1', 'segwork_c_0', 'segwork_c_1'];
 
 /** The per-store settings row the SQL joins on (one per store). */
 function settingsRow(storeId: string, s: TFactSettings) {
@@ -111,6 +124,12 @@ function settingsRow(storeId: string, s: TFactSettings) {
   };
 }
 
+/** A digest of the effective settings of every store: equal digests, the same facts from the same records. */
+export function settingsDigest(settings: Map<string, TFactSettings>): string {
+  const rows = [...settings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, s]) => settingsRow(id, s));
+  return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+}
+
 /** Effective settings of every store (defaults ← group ← store). */
 export async function loadStoreSettings(db: TDb): Promise<Map<string, TFactSettings>> {
   const [storeRows, rows] = await Promise.all([db.select({ id: stores.id }).from(stores), db.select().from(segmentSettings)]);
@@ -130,6 +149,42 @@ export class FactsBusyError extends Error {
 }
 
 /**
+ * The calendar sweep: brings the values that move with the calendar up to date from the anchors stored with them
+ * (calendar.ts) — vehicle age and estimated mileage; churn risk and score, highest estimated mileage, trade-in
+ * candidate, score and reasons — rewriting only the rows whose values change (about one in ten a day; no repair order
+ * is read). Vehicles on a second session alongside the customers. Called by the daily refresh under its lock.
+ */
+export async function sweepCalendarFacts(exec: Exec, pool: pg.Pool, today: string, now: Date): Promise<{ customers: number; vehicles: number }> {
+  const T = sql`${today}::date`;
+  const a = storedAnchors('f');
+  const vAge = ageYearsSql(T, sql`v.base_day`);
+  const vKm = estimatedKmSql(T, sql`v.est_anchor_km`, sql`v.km_per_day`, sql`v.est_anchor_day`);
+  const cols = {
+    churn_risk: churnRiskSql(T, a),
+    churn_score: churnScoreSql(T, a),
+    max_estimated_mileage_km: maxKmSql(T, a),
+    trade_in_candidate: tradeInCandidateSql(T, a),
+    trade_in_score: tradeInScoreSql(T, a),
+    trade_in_reasons: tradeInReasonsSql(T, a),
+  };
+  const names = Object.keys(cols);
+  const values = Object.values(cols);
+  const aside = await pool.connect();
+  try {
+    const adb = drizzle(aside);
+    const [v, c] = await Promise.all([
+      adb.execute(sql`update vehicle_facts v set age_years = ${vAge}, estimated_mileage_km = ${vKm}, as_of = ${T}, computed_at = ${now}::timestamptz
+        where (v.age_years, v.estimated_mileage_km) is distinct from (${vAge}, ${vKm})`) as unknown as Promise<pg.QueryResult>,
+      exec(sql`update customer_facts f set ${sql.join(names.map((n, i) => sql`${sql.raw(n)} = ${values[i]!}`), sql`, `)}, as_of = ${T}, computed_at = ${now}::timestamptz
+        where (${sql.raw(names.map((n) => `f.${n}`).join(', '))}) is distinct from (${sql.join(values, sql`, `)})`),
+    ]);
+    return { customers: c.rowCount ?? 0, vehicles: v.rowCount ?? 0 };
+  } finally {
+    aside.release();
+  }
+}
+
+/**
  * Recomputes derived facts as of a day: for everyone (full) or for `customerIds` (incremental). Customers who are no
  * longer active lose their facts; vehicles no longer in use lose theirs.
  */
@@ -137,7 +192,9 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
   const started = Date.now();
   const tz = opts.timeZone ?? 'Asia/Shanghai';
   const today = typeof opts.asOf === 'string' ? opts.asOf : localDate(opts.asOf, tz);
-  const kind = opts.customerIds ? 'incremental' : 'full';
+  let kind: TRefreshResult['kind'] = opts.customerIds ? 'incremental' : opts.due ? 'daily' : 'full';
+  // A scope of customers (given, or those due) rather than everyone.
+  let scoped = kind !== 'full';
   const batchSize = Math.max(1000, opts.batchSize ?? 50_000);
   const now = opts.now ?? new Date();
   const log = opts.log ?? (() => {});
@@ -149,7 +206,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
   };
 
   const settings = await loadStoreSettings(db);
-  const [run] = await db.insert(segmentFactRuns).values({ kind, asOf: today, startedAt: now }).returning({ id: segmentFactRuns.id });
+  const [run] = await db.insert(segmentFactRuns).values({ kind, asOf: today, startedAt: now, settingsDigest: settingsDigest(settings) }).returning({ id: segmentFactRuns.id });
 
   // The pool behind drizzle: temp tables need one session for the whole refresh.
   const pool = (db as unknown as { $client: pg.Pool }).$client;
@@ -186,8 +243,6 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     // Aggregation over millions of rows: room for the hash tables of this one session, so that a million groups
     // aggregate in memory rather than through sorts on disk (beyond it they spill: a ceiling, not a need).
     await exec(sql`set work_mem = '256MB'`);
-    // A few thousand customers: index probes in this one process; starting parallel workers costs more than they save.
-    if (opts.customerIds) await exec(sql`set max_parallel_workers_per_gather = 0`);
 
     const p = {
       today,
@@ -211,13 +266,40 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
       default_first_service_months int, default_first_service_km int)`);
     await exec(sql`alter table segwork_s add primary key (store_id)`);
 
+    // The daily run: first the calendar sweep (the values computed from stored anchors alone), then the customers
+    // whose other values are due today, those active without facts and those with facts no longer active.
+    if (kind === 'daily') {
+      const swept = await sweepCalendarFacts(exec, pool, p.today, now);
+      result.sweptCustomers = swept.customers;
+      result.sweptVehicles = swept.vehicles;
+      phase('sweep');
+      await exec(sql`create unlogged table segwork_scope as
+        select customer_id as id from customer_facts where stale_on <= ${p.today}::date
+        union
+        select coalesce(c.id, f.customer_id) from customers c full join customer_facts f on f.customer_id = c.id
+        where (c.status = 'active') is distinct from (f.customer_id is not null)`);
+      const [due] = (await exec(sql`select count(*)::int as n from segwork_scope`)).rows as { n: number }[];
+      result.due = due?.n ?? 0;
+      // Past a quarter of the customers, one pass over everything is cheaper than probing each customer.
+      if (result.due > (opts.dueFullAbove ?? 250_000)) {
+        kind = 'full';
+        scoped = false;
+        result.kind = 'full';
+        await exec(sql`drop table segwork_scope`);
+      }
+      phase('due');
+    }
     // Scope predicates: everyone, or the given customers (and, for mileage history, their vehicles' ROs).
     let inScope: (col: SQL) => SQL = () => sql`true`;
-    if (opts.customerIds) {
-      await exec(sql`create unlogged table segwork_scope as select distinct jsonb_array_elements_text(${JSON.stringify(opts.customerIds)}::jsonb)::uuid as id`);
+    if (scoped) {
+      if (opts.customerIds) {
+        await exec(sql`create unlogged table segwork_scope as select distinct jsonb_array_elements_text(${JSON.stringify(opts.customerIds)}::jsonb)::uuid as id`);
+      }
       await exec(sql`alter table segwork_scope add primary key (id)`);
       await exec(sql`analyze segwork_scope`);
       inScope = (col) => sql`${col} in (select id from segwork_scope)`;
+      // A few thousand customers: index probes in this one process; starting parallel workers costs more than they save.
+      await exec(sql`set max_parallel_workers_per_gather = 0`);
     }
 
     // 1. Repair orders, one pass, per (customer, vehicle): visit and spend counters, the first and last mileage
@@ -226,20 +308,30 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     // (customer_id, vehicle_id) INCLUDE (opened_at, kind, stage, mileage_km, total_fen) covers: an index-only scan
     // in group order instead of the whole table.
     const maint = sql`r.kind in ('first_service', 'maintenance')`;
+    // Repair orders dated after today (a run for a past day) count from their day on: they are kept apart
+    // (`future_at`) and only mark the day the customer is due again.
+    const past = sql`r.opened_at < ${p.end}::timestamptz`;
+    const w12 = sql`r.opened_at >= ${p.since12m}::timestamptz and ${past}`;
+    const w6r = sql`r.opened_at >= ${p.since6m}::timestamptz and ${past} and r.kind in ('repair', 'accident')`;
     const roQuery = sql`create unlogged table segwork_ro as
       select r.vehicle_id, r.customer_id,
-        count(*) filter (where r.opened_at >= ${p.since12m}::timestamptz)::int as visits_12m,
-        coalesce(sum(r.total_fen) filter (where r.opened_at >= ${p.since12m}::timestamptz), 0)::bigint as spend_12m,
-        max(r.opened_at) as last_visit_at,
-        count(*) filter (where r.opened_at >= ${p.since6m}::timestamptz and r.kind in ('repair', 'accident'))::int as repairs_6m,
-        min(r.opened_at) filter (where r.mileage_km is not null) as first_read_at,
-        max(r.opened_at) filter (where r.mileage_km is not null) as last_read_at,
-        min(r.mileage_km) as first_km,
-        max(r.mileage_km) as last_km,
-        max(r.opened_at) filter (where ${maint}) as maint_at,
-        max(r.mileage_km) filter (where ${maint}) as maint_km
+        count(*) filter (where ${w12})::int as visits_12m,
+        coalesce(sum(r.total_fen) filter (where ${w12}), 0)::bigint as spend_12m,
+        max(r.opened_at) filter (where ${past}) as last_visit_at,
+        count(*) filter (where ${w6r})::int as repairs_6m,
+        min(r.opened_at) filter (where r.mileage_km is not null and ${past}) as first_read_at,
+        max(r.opened_at) filter (where r.mileage_km is not null and ${past}) as last_read_at,
+        min(r.mileage_km) filter (where ${past}) as first_km,
+        max(r.mileage_km) filter (where ${past}) as last_km,
+        max(r.opened_at) filter (where ${maint} and ${past}) as maint_at,
+        max(r.mileage_km) filter (where ${maint} and ${past}) as maint_km,
+        -- the earliest order still inside each window: the day it leaves, the counters change
+        min(r.opened_at) filter (where ${w12}) as w12_at,
+        min(r.opened_at) filter (where ${w6r}) as w6_at,
+        min(r.opened_at) filter (where not (${past})) as future_at,
+        count(*) filter (where ${past}) > 0 as past
       from repair_orders r
-      where r.opened_at < ${p.end}::timestamptz and r.stage <> 'booked' and ${inScope(sql`r.customer_id`)}
+      where r.stage <> 'booked' and ${inScope(sql`r.customer_id`)}
       group by r.customer_id, r.vehicle_id`;
 
     // 2. Everything else known per customer, in one aggregate over three sources (fewer joins below): online
@@ -250,29 +342,34 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     const xQuery = sql`create unlogged table segwork_x as
       select u.customer_id, sum(u.valuations)::int as valuations, sum(u.model_views)::int as model_views, sum(u.add_on)::int as add_on,
         array_agg(u.tag order by u.tag) filter (where u.tag is not null) as names,
-        coalesce(bool_or(u.sms), false) as sms, coalesce(bool_or(u.wechat), false) as wechat
+        coalesce(bool_or(u.sms), false) as sms, coalesce(bool_or(u.wechat), false) as wechat,
+        -- the earliest counted event (the day after its window ends, the counts change) and the earliest one after today
+        min(u.first_at) as first_at, min(u.future_at) as future_at
       from (
         select b.customer_id,
-          (b.kind = any(s.valuation_kinds) and b.occurred_at >= ${since})::int as valuations,
-          (b.kind = any(s.model_view_kinds) and b.occurred_at >= ${since})::int as model_views,
-          (b.kind = any(s.add_on_kinds) and b.occurred_at >= ${since})::int as add_on,
-          null::text as tag, null::boolean as sms, null::boolean as wechat
+          (b.kind = any(s.valuation_kinds) and b.occurred_at >= ${since} and b.occurred_at < ${p.end}::timestamptz)::int as valuations,
+          (b.kind = any(s.model_view_kinds) and b.occurred_at >= ${since} and b.occurred_at < ${p.end}::timestamptz)::int as model_views,
+          (b.kind = any(s.add_on_kinds) and b.occurred_at >= ${since} and b.occurred_at < ${p.end}::timestamptz)::int as add_on,
+          null::text as tag, null::boolean as sms, null::boolean as wechat,
+          case when b.occurred_at >= ${since} and b.occurred_at < ${p.end}::timestamptz
+            and b.kind = any(s.valuation_kinds || s.model_view_kinds || s.add_on_kinds) then b.occurred_at end as first_at,
+          case when b.occurred_at >= ${p.end}::timestamptz and b.kind = any(s.valuation_kinds || s.model_view_kinds || s.add_on_kinds) then b.occurred_at end as future_at
         from behaviour_events b
         join segwork_s s on s.store_id = b.store_id
-        where b.occurred_at >= ${p.intentFrom}::timestamptz and b.occurred_at < ${p.end}::timestamptz and ${inScope(sql`b.customer_id`)}
+        where b.occurred_at >= ${p.intentFrom}::timestamptz and ${inScope(sql`b.customer_id`)}
         union all
-        select ct.customer_id, 0, 0, 0, t.name, null, null
+        select ct.customer_id, 0, 0, 0, t.name, null, null, null, null
         from customer_tags ct join tags t on t.id = ct.tag_id
         where t.name in (select jsonb_array_elements_text(${JSON.stringify(tagNames)}::jsonb)) and ${inScope(sql`ct.customer_id`)}
         union all
-        select cc.customer_id, 0, 0, 0, null, cc.channel = 'sms', cc.channel = 'wechat'
+        select cc.customer_id, 0, 0, 0, null, cc.channel = 'sms', cc.channel = 'wechat', null, null
         from customer_consents cc
         where cc.purpose = 'marketing' and cc.granted and cc.channel in ('sms', 'wechat') and ${inScope(sql`cc.customer_id`)}
       ) u
       group by u.customer_id`;
     // A full run computes 2 (one process: behaviour, tags and consents) on a second session while 1 (the parallel
     // index scan) runs; an incremental one runs them one after the other.
-    if (opts.customerIds) {
+    if (scoped) {
       await exec(roQuery);
       await exec(xQuery);
     } else {
@@ -304,19 +401,22 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     // comes from the readings. Each level computes its values once (OFFSET 0 keeps PostgreSQL from inlining them into
     // every place they are used), and the last one compares with the stored facts: `changed` marks what to write.
     const dayOf = (at: SQL) => sql`floor((date_part('epoch', ${at}) - ${p.midnightEpoch}::float8) / 86400)::int`;
-    const vCols = ['customer_id', 'store_id', 'age_years', 'km_per_day', 'last_reading_km', 'last_reading_date', 'estimated_mileage_km', 'next_maintenance_due_date', 'next_maintenance_due_km', 'first_service_done', 'insurance_expiry', 'warranty_end'];
+    const vCols = ['customer_id', 'store_id', 'age_years', 'base_day', 'est_anchor_km', 'est_anchor_day', 'km_per_day', 'last_reading_km', 'last_reading_date', 'estimated_mileage_km', 'next_maintenance_due_date', 'next_maintenance_due_km', 'first_service_done', 'insurance_expiry', 'warranty_end'];
     const differs = (a: string, b: string, cols: string[]) => sql.raw(`(${cols.map((c) => `${a}.${c}`).join(', ')}) is distinct from (${cols.map((c) => `${b}.${c}`).join(', ')})`);
     const vehiclesStage = (ex: Exec, k: number, part: (col: SQL) => SQL) => ex(sql`create unlogged table ${sql.raw(`segwork_v_${k}`)} as
       select n.*, n.vehicle_id is not null and n.in_use and (t.vehicle_id is null or ${differs('t', 'n', vCols)}) as changed
       from (
         select e.vehicle_id, e.customer_id, e.store_id, e.in_use, e.luxury, e.family_vehicle, e.base_day,
-          e.visits_12m, e.spend_12m, e.last_visit_at, e.repairs_6m,
+          e.visits_12m, e.spend_12m, e.last_visit_at, e.repairs_6m, e.w12_at, e.w6_at,
           ${p.today}::date - e.base_day as age_days,
-          round((${p.today}::date - e.base_day) / 365.25, 1) as age_years,
+          ${ageYearsSql(p.today, sql`e.base_day`)} as age_years,
+          e.anchor_km as est_anchor_km,
+          e.anchor_day as est_anchor_day,
           e.kmpd::real as km_per_day,
           e.last_km as last_reading_km,
           e.last_day as last_reading_date,
-          (round((e.anchor_km + e.kmpd * greatest(0, ${p.today}::date - e.anchor_day)) / 1000) * 1000)::int as estimated_mileage_km,
+          ${estimatedKmSql(p.today, sql`e.anchor_km`, sql`e.kmpd::real`, sql`e.anchor_day`)} as estimated_mileage_km,
+          ${estimatedKmRawSql(p.today, sql`e.anchor_km`, sql`e.kmpd::real`, sql`e.anchor_day`)} as est_now,
           least(e.by_months, case when e.due_km is not null and e.kmpd > 0 and e.anchor_day is not null
             then e.anchor_day + least(36500, greatest(-36500, ceil((e.due_km - e.anchor_km) / e.kmpd)))::int end) as next_maintenance_due_date,
           e.due_km as next_maintenance_due_km,
@@ -350,7 +450,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
                 coalesce(m.luxury, false) as luxury,
                 (coalesce(m.seats, 0) >= s.family_min_seats or coalesce(m.body_type::text = any(s.family_body_types), false)) as family_vehicle,
                 coalesce(v.delivery_date, v.purchase_date) as base_day,
-                ro.visits_12m, ro.spend_12m, ro.last_visit_at, ro.repairs_6m,
+                ro.visits_12m, ro.spend_12m, ro.last_visit_at, ro.repairs_6m, ro.w12_at, ro.w6_at,
                 ${dayOf(sql`ro.first_read_at`)} as x0, ${dayOf(sql`ro.last_read_at`)} as x1,
                 ro.first_km as ro_first_km, ro.last_km as ro_last_km,
                 ${dayOf(sql`ro.maint_at`)} as maint_x, ro.maint_km,
@@ -361,7 +461,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
                 coalesce(m.first_service_km, s.default_first_service_km) as first_service_km,
                 s.default_km_per_day, s.warranty_months
               from (select * from vehicles where ${inScope(sql`customer_id`)} and ${part(sql`customer_id`)}) v
-              full join (select * from segwork_ro where ${part(sql`customer_id`)}) ro on ro.vehicle_id = v.id and ro.customer_id = v.customer_id
+              full join (select * from segwork_ro where past and ${part(sql`customer_id`)}) ro on ro.vehicle_id = v.id and ro.customer_id = v.customer_id
               left join segwork_s s on s.store_id = v.store_id
               left join vehicle_models m on m.id = v.model_id
               offset 0
@@ -381,7 +481,35 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     // expression, tag overlaps, age, days since the last visit); the outer one only combines them — PostgreSQL would
     // otherwise evaluate a shared expression again at every place it is used.
     const todayNum = Number(p.today.replaceAll('-', ''));
-    const cCols = ['store_id', 'lifecycle_stage', 'value_tier', 'needs', 'last_visit_at', 'visits_12m', 'spend_12m_fen', 'repairs_6m', 'age', 'vehicle_count', 'has_trade_in_intent', 'has_add_on_intent', 'churn_risk', 'churn_score', 'trade_in_candidate', 'trade_in_score', 'trade_in_reasons', 'next_maintenance_due_date', 'next_insurance_expiry', 'max_estimated_mileage_km', 'consent_sms_marketing', 'consent_wechat_marketing'];
+    const cCols = ['store_id', 'lifecycle_stage', 'value_tier', 'needs', 'last_visit_at', 'visits_12m', 'spend_12m_fen', 'repairs_6m', 'age', 'vehicle_count', 'has_trade_in_intent', 'has_add_on_intent', 'churn_risk', 'churn_score', 'trade_in_candidate', 'trade_in_score', 'trade_in_reasons', 'trade_in_other_reasons', 'trade_in_other_hit', 'next_maintenance_due_date', 'next_insurance_expiry', 'max_estimated_mileage_km', 'oldest_vehicle_day', 'km_anchor_km', 'km_anchor_day', 'km_per_day', 'trade_in_base', 'trade_in_age_years', 'trade_in_mileage_km', 'churn_since', 'churn_medium_days', 'churn_high_days', 'stale_on', 'consent_sms_marketing', 'consent_wechat_marketing'];
+    // The calendar values come from the anchors through the same expressions the daily sweep uses (calendar.ts).
+    const A: TCalendarAnchors = {
+      vehicleCount: sql`m.in_use`,
+      oldestVehicleDay: sql`m.oldest_day`,
+      kmAnchorKm: sql`m.l_km`,
+      kmAnchorDay: sql`m.l_day`,
+      kmPerDay: sql`m.l_rate`,
+      tradeInBase: sql`m.ti_base`,
+      tradeInAgeYears: sql`m.trade_in_age_years`,
+      tradeInMileageKm: sql`m.trade_in_mileage_km`,
+      churnSince: sql`m.churn_since`,
+      churnMediumDays: sql`m.churn_medium_days`,
+      churnHighDays: sql`m.churn_high_days`,
+      otherReasons: sql`m.other_reasons`,
+      otherHit: sql`m.other_hit`,
+    };
+    const T = sql`${p.today}::date`;
+    const localDay = (at: SQL) => sql`(${at} at time zone ${p.tz})::date`;
+    // A day from which a value changes, no earlier than tomorrow (what is due today has just been computed).
+    const fromTomorrow = (d: SQL) => sql`(case when ${d} is not null then greatest(${d}, ${T} + 1) end)`;
+    const minWindow = Math.max(1, Math.min(...[...settings.values()].map((s) => s.intentWindowDays), 3650));
+    const eff = (w: string) => sql.raw(`(case when ${w}.est_anchor_day > '${p.today}'::date then 0 else ${w}.km_per_day::float8 end)`);
+    const leaderStage = (ex: Exec, k: number) => ex(sql`create unlogged table ${sql.raw(`segwork_l_${k}`)} as
+      select distinct on (w.customer_id) w.customer_id, w.est_anchor_km as l_km, w.est_anchor_day as l_day, w.km_per_day as l_rate,
+        w.est_now as l_est, ${eff('w')} as l_eff
+      from ${sql.raw(`segwork_v_${k}`)} w
+      where w.in_use and w.vehicle_id is not null and w.est_now is not null
+      order by w.customer_id, w.est_now desc, ${eff('w')} desc, w.vehicle_id`);
     const customersStage = (ex: Exec, k: number, part: (col: SQL) => SQL) => ex(sql`create unlogged table ${sql.raw(`segwork_c_${k}`)} as
       select n.*, t.customer_id is null or ${differs('t', 'n', cCols)} as changed
       from (
@@ -406,51 +534,73 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         m.in_use as vehicle_count,
         m.intent as has_trade_in_intent,
         m.add_on > 0 as has_add_on_intent,
-        case when m.in_use = 0 or m.churn_days is null then 'low'::churn_risk
-             when m.churn_days >= m.churn_high_days then 'high'::churn_risk
-             when m.churn_days >= m.churn_medium_days then 'medium'::churn_risk else 'low'::churn_risk end as churn_risk,
-        -- in steps of 5 points, so the score moves every few weeks rather than every day
-        case when m.in_use = 0 or m.churn_days is null then 0
-             else least(100, greatest(0, 5 * floor(20.0 * m.churn_days / greatest(m.churn_high_days, 1))))::int end as churn_score,
-        m.in_use > 0 and (m.age_hit or m.km_hit or m.repairs_hit or m.intent) as trade_in_candidate,
-        case when m.in_use = 0 then 0 else least(100, round(
-            40 * least(1, m.max_age / greatest(m.trade_in_age_years, 0.01))
-          + 30 * least(1, m.max_km::float8 / greatest(m.trade_in_mileage_km, 1))
-          + 15 * least(1, m.repairs::float8 / greatest(m.trade_in_repairs, 1))
-          + case when m.intent then 15 else 5 * least(2, m.model_views + m.valuations) end))::int end as trade_in_score,
-        case when m.in_use = 0 then '{}'::text[] else array_remove(array[
-          case when m.age_hit then '车龄 ' || to_char(m.max_age, 'FM9990.0') || ' 年' end,
-          case when m.km_hit then '预计 ' || to_char(m.max_km, 'FM999,999,990') || ' km' end,
-          case when m.repairs_hit then '6 个月内维修 ' || m.repairs || ' 次' end,
-          case when m.model_views > 0 then '浏览新车 ' || m.model_views || ' 次' end,
-          case when m.valuations > 0 then '申请估价 ' || m.valuations || ' 次' end,
-          case when m.trade_tag then '标签：' || array_to_string(array(select unnest(m.tag_names) intersect select unnest(m.trade_in_tags)), '、') end
-        ], null) end as trade_in_reasons,
+        ${churnRiskSql(T, A)} as churn_risk,
+        ${churnScoreSql(T, A)} as churn_score,
+        ${tradeInCandidateSql(T, A)} as trade_in_candidate,
+        ${tradeInScoreSql(T, A)} as trade_in_score,
+        ${tradeInReasonsSql(T, A)} as trade_in_reasons,
+        m.other_reasons as trade_in_other_reasons,
+        m.other_hit as trade_in_other_hit,
         m.next_maintenance_due_date,
         m.next_insurance_expiry,
-        m.max_km as max_estimated_mileage_km,
+        ${maxKmSql(T, A)} as max_estimated_mileage_km,
+        m.oldest_day as oldest_vehicle_day,
+        m.l_km as km_anchor_km,
+        m.l_day as km_anchor_day,
+        m.l_rate as km_per_day,
+        m.ti_base as trade_in_base,
+        m.trade_in_age_years,
+        m.trade_in_mileage_km,
+        m.churn_since,
+        m.churn_medium_days,
+        m.churn_high_days,
+        -- The first day a stored value other than the swept ones changes without new records (see customer_facts).
+        least(
+          case when m.birthday is not null then ${fromTomorrow(sql`(m.birthday + make_interval(years => m.age + 1))::date`)} end,
+          ${fromTomorrow(sql`(${localDay(sql`m.w12_at`)} + interval '12 months')::date`)},
+          ${fromTomorrow(sql`(${localDay(sql`m.w6_at`)} + interval '6 months')::date`)},
+          ${fromTomorrow(sql`${localDay(sql`m.intent_first_at`)} + ${minWindow}::int - 1`)},
+          ${fromTomorrow(localDay(sql`m.ro_future_at`))},
+          ${fromTomorrow(localDay(sql`m.intent_future_at`))},
+          case when m.in_use > 0 and m.min_age_days < m.new_owner_days then ${fromTomorrow(sql`m.newest_day + floor(m.new_owner_days)::int`)} end,
+          case when m.in_use > 0 and m.min_age_days <= m.regular_days then ${fromTomorrow(sql`m.newest_day + floor(m.regular_days)::int`)} end,
+          m.min_future_insurance + 1,
+          ${fromTomorrow(sql`m.overtake`)},
+          m.kink
+        ) as stale_on,
         m.consent_sms_marketing,
         m.consent_wechat_marketing
       from (
         select k.*,
           k.in_use > 0 and (k.valuations >= k.trade_in_valuations or k.model_views >= k.trade_in_model_views or k.trade_tag) as intent,
-          coalesce(k.max_age >= k.trade_in_age_years, false) as age_hit,
-          coalesce(k.max_km >= k.trade_in_mileage_km, false) as km_hit,
           k.repairs >= k.trade_in_repairs as repairs_hit,
+          k.repairs >= k.trade_in_repairs
+            or (k.in_use > 0 and (k.valuations >= k.trade_in_valuations or k.model_views >= k.trade_in_model_views or k.trade_tag)) as other_hit,
+          (15 * least(1, k.repairs::float8 / greatest(k.trade_in_repairs, 1))
+            + case when k.in_use > 0 and (k.valuations >= k.trade_in_valuations or k.model_views >= k.trade_in_model_views or k.trade_tag) then 15
+                   else 5 * least(2, k.model_views + k.valuations) end)::real as ti_base,
+          array_remove(array[
+            case when k.repairs >= k.trade_in_repairs then '6 个月内维修 ' || k.repairs || ' 次' end,
+            case when k.model_views > 0 then '浏览新车 ' || k.model_views || ' 次' end,
+            case when k.valuations > 0 then '申请估价 ' || k.valuations || ' 次' end,
+            case when k.trade_tag then '标签：' || array_to_string(array(select unnest(k.tag_names) intersect select unnest(k.trade_in_tags)), '、') end
+          ], null) as other_reasons,
           k.family_vehicle or k.family_notes or k.family_tag as family,
           k.business_occ or k.business_tag or (k.business_luxury and k.any_luxury) as business,
           coalesce(k.age < k.young_max_age, false) as young
         from (
-          select c.id as customer_id, c.store_id,
+          select c.id as customer_id, c.store_id, c.birthday,
             coalesce(vc.in_use, 0) as in_use, coalesce(vc.total, 0) as total,
-            vc.min_age_days, round(vc.max_age_days / 36.525) / 10 as max_age,
+            ${p.today}::date - vc.newest_day as min_age_days, vc.newest_day, vc.oldest_day,
             coalesce(vc.any_luxury, false) as any_luxury, coalesce(vc.family_vehicle, false) as family_vehicle,
-            vc.max_km, vc.next_maintenance_due_date, vc.next_insurance_expiry,
+            vc.next_maintenance_due_date, vc.next_insurance_expiry, vc.min_future_insurance,
             coalesce(vc.spend_12m, 0) as spend, coalesce(vc.visits_12m, 0) as visits, coalesce(vc.repairs_6m, 0) as repairs,
-            vc.last_visit_at,
-            -- days since the last sign of life: a visit, else the delivery of the newest car
-            least(-floor((date_part('epoch', vc.last_visit_at) - ${p.midnightEpoch}::float8) / 86400)::int, ${p.today}::date - vc.last_delivery) as churn_days,
+            vc.last_visit_at, vc.w12_at, vc.w6_at, vc.kink,
+            l.l_km, l.l_day, l.l_rate, ot.overtake, fu.future_at as ro_future_at,
+            -- the last sign of life: a visit, else the delivery of the newest car
+            greatest(${localDay(sql`vc.last_visit_at`)}, vc.newest_day) as churn_since,
             coalesce(x.valuations, 0) as valuations, coalesce(x.model_views, 0) as model_views, coalesce(x.add_on, 0) as add_on,
+            x.first_at as intent_first_at, x.future_at as intent_future_at,
             x.names as tag_names,
             coalesce(x.names && s.trade_in_tags, false) as trade_tag,
             coalesce(x.names && s.family_tags, false) as family_tag,
@@ -461,7 +611,8 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
             (${todayNum} - (date_part('year', c.birthday) * 10000 + date_part('month', c.birthday) * 100 + date_part('day', c.birthday)))::int / 10000 as age,
             coalesce(x.sms, false) as consent_sms_marketing, coalesce(x.wechat, false) as consent_wechat_marketing,
             s.new_owner_max_years * 365.25 as new_owner_days, s.regular_max_years * 365.25 as regular_days,
-            s.high_value_spend_fen, s.luxury_is_high_value, s.potential_max_spend_fen, s.trade_in_age_years, s.trade_in_mileage_km,
+            s.high_value_spend_fen, s.luxury_is_high_value, s.potential_max_spend_fen,
+            s.trade_in_age_years::real as trade_in_age_years, s.trade_in_mileage_km,
             s.trade_in_repairs, s.trade_in_valuations, s.trade_in_model_views, s.trade_in_tags, s.business_luxury, s.young_max_age,
             s.churn_medium_days, s.churn_high_days
           from customers c
@@ -470,16 +621,29 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
             select customer_id,
               coalesce(sum(visits_12m), 0)::int as visits_12m, coalesce(sum(spend_12m), 0)::bigint as spend_12m,
               max(last_visit_at) as last_visit_at, coalesce(sum(repairs_6m), 0)::int as repairs_6m,
+              min(w12_at) as w12_at, min(w6_at) as w6_at,
               (count(*) filter (where vehicle_id is not null))::int as total, (count(*) filter (where in_use))::int as in_use,
-              min(age_days) filter (where in_use) as min_age_days, max(age_days) filter (where in_use) as max_age_days,
-              max(estimated_mileage_km) filter (where in_use) as max_km,
+              max(base_day) filter (where in_use) as newest_day, min(base_day) filter (where in_use) as oldest_day,
               bool_or(luxury) filter (where in_use) as any_luxury, bool_or(family_vehicle) filter (where in_use) as family_vehicle,
-              max(base_day) filter (where in_use) as last_delivery,
+              min(est_anchor_day) filter (where in_use and est_anchor_day > ${p.today}::date) as kink,
               min(next_maintenance_due_date) filter (where in_use) as next_maintenance_due_date,
+              min(insurance_expiry) filter (where in_use and insurance_expiry >= ${p.today}::date) as min_future_insurance,
               coalesce(min(insurance_expiry) filter (where in_use and insurance_expiry >= ${p.today}::date),
                        max(insurance_expiry) filter (where in_use)) as next_insurance_expiry
             from ${sql.raw(`segwork_v_${k}`)} group by customer_id
           ) vc on vc.customer_id = c.id
+          left join ${sql.raw(`segwork_l_${k}`)} l on l.customer_id = c.id
+          -- the first day another car's estimate passes the leader's (both lines from today on)
+          left join (
+            select w.customer_id, min(${p.today}::date + least(36500, floor((l2.l_est - w.est_now) / (${eff('w')} - l2.l_eff)))::int) as overtake
+            from ${sql.raw(`segwork_v_${k}`)} w join ${sql.raw(`segwork_l_${k}`)} l2 on l2.customer_id = w.customer_id
+            where w.in_use and w.vehicle_id is not null and w.est_now is not null and ${eff('w')} > l2.l_eff
+            group by w.customer_id
+          ) ot on ot.customer_id = c.id
+          left join (
+            select customer_id, min(future_at) as future_at from segwork_ro
+            where future_at is not null and ${part(sql`customer_id`)} group by customer_id
+          ) fu on fu.customer_id = c.id
           left join segwork_x x on x.customer_id = c.id
           where c.status = 'active' and ${inScope(sql`c.id`)} and ${part(sql`c.id`)}
           offset 0
@@ -537,7 +701,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     // refresh splits the customers in two id ranges and runs each half on its own session, side by side. The halves
     // are read back through views (segwork_vall, segwork_call).
     const halves: ((col: SQL) => SQL)[] = [];
-    if (opts.customerIds) halves.push(() => sql`true`);
+    if (scoped) halves.push(() => sql`true`);
     else {
       const [mid] = (
         await exec(sql`select id::text as id from customers order by id
@@ -561,6 +725,8 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
           const ex = execs[k]!;
           await vehiclesStage(ex, k, part);
           await ex(sql.raw(`analyze segwork_v_${k}`));
+          await leaderStage(ex, k);
+          await ex(sql.raw(`analyze segwork_l_${k}`));
           await customersStage(ex, k, part);
           await writeStage(ex, k);
         }),
@@ -587,7 +753,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
       where c.id = f.customer_id and c.status <> 'active' and ${inScope(sql`f.customer_id`)}`);
     // Incremental: the scope's stored vehicle facts that this run did not produce (no longer in use, or the car went
     // to another customer, whose own refresh adds it back). Full: every vehicle no longer in use.
-    const rmV = opts.customerIds
+    const rmV = scoped
       ? await exec(sql`delete from vehicle_facts f where ${inScope(sql`f.customer_id`)}
           and not exists (select 1 from segwork_vall w where w.vehicle_id = f.vehicle_id and w.customer_id = f.customer_id and w.in_use)`)
       : await exec(sql`delete from vehicle_facts f using vehicles v where v.id = f.vehicle_id and v.status <> 'in_use'`);
@@ -595,8 +761,8 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     result.removedVehicles = rmV.rowCount ?? 0;
     // Fresh statistics after rewriting much of a table (the first run, a settings change): segment counts plan their
     // joins on them. The daily changes (about a tenth of the rows) are left to autovacuum.
-    if (!opts.customerIds && result.changedCustomers > result.customers / 4) await exec(sql`analyze customer_facts`);
-    if (!opts.customerIds && result.changedVehicles > result.vehicles / 4) await exec(sql`analyze vehicle_facts`);
+    if (!scoped && result.changedCustomers > result.customers / 4) await exec(sql`analyze customer_facts`);
+    if (!scoped && result.changedVehicles > result.vehicles / 4) await exec(sql`analyze vehicle_facts`);
     phase('cleanup');
   } catch (err) {
     await db
@@ -617,6 +783,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
   await db
     .update(segmentFactRuns)
     .set({
+      kind: result.kind,
       finishedAt: new Date(),
       customers: result.customers,
       vehicles: result.vehicles,

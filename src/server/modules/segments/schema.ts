@@ -35,16 +35,44 @@ export const customerFacts = pgTable(
     hasTradeInIntent: boolean('has_trade_in_intent').notNull().default(false),
     hasAddOnIntent: boolean('has_add_on_intent').notNull().default(false),
     churnRisk: churnRisk('churn_risk').notNull().default('low'),
+    /** 0–100 in steps of 5, from `churn_since` (brought up to date daily by the calendar sweep). */
     churnScore: integer('churn_score').notNull().default(0),
     /** Meets any trade-in criterion (age, mileage, repairs, intent). */
     tradeInCandidate: boolean('trade_in_candidate').notNull().default(false),
     tradeInScore: integer('trade_in_score').notNull().default(0),
     /** In words, e.g. {车龄 5.2 年, 预计 86,000 km, 6 个月内维修 3 次, 浏览新车 2 次}. */
     tradeInReasons: text('trade_in_reasons').array().notNull().default(sql`'{}'::text[]`),
+    /** The reasons that do not move with the calendar (all but age and mileage), from which the sweep rebuilds the list. */
+    tradeInOtherReasons: text('trade_in_other_reasons').array().notNull().default(sql`'{}'::text[]`),
     nextMaintenanceDueDate: date('next_maintenance_due_date'),
     /** The soonest insurance expiry from today on; else the latest past one. */
     nextInsuranceExpiry: date('next_insurance_expiry'),
     maxEstimatedMileageKm: integer('max_estimated_mileage_km'),
+    // Anchors of the values that move with the calendar: the daily sweep (`sweepCalendarFacts`) recomputes churn risk
+    // and score, estimated mileage, trade-in candidate, score and reasons from these alone (segments/calendar.ts).
+    /** The oldest delivery (or purchase) date among the vehicles in use: the age part of the trade-in score. */
+    oldestVehicleDay: date('oldest_vehicle_day'),
+    /** The vehicle with the highest estimated mileage: its last reading, the day of it, and km per day. */
+    kmAnchorKm: integer('km_anchor_km'),
+    kmAnchorDay: date('km_anchor_day'),
+    kmPerDay: real('km_per_day'),
+    /** Trade-in score points that do not move with the calendar (repairs, intent), and the store's thresholds used. */
+    tradeInBase: real('trade_in_base').notNull().default(0),
+    tradeInAgeYears: real('trade_in_age_years').notNull().default(0),
+    tradeInMileageKm: integer('trade_in_mileage_km').notNull().default(0),
+    /** The last sign of life (a visit, else the newest car's delivery), and the store's churn thresholds in days. */
+    churnSince: date('churn_since'),
+    churnMediumDays: integer('churn_medium_days').notNull().default(0),
+    churnHighDays: integer('churn_high_days').notNull().default(0),
+    /** A trade-in criterion other than age and mileage is met (repairs in 6 months, intent). */
+    tradeInOtherHit: boolean('trade_in_other_hit').notNull().default(false),
+    /**
+     * The first day on which a stored value other than the swept ones would change with no new records (a birthday,
+     * a repair order leaving the 12- or 6-month window or reaching its day, an online event leaving the intent window,
+     * a lifecycle threshold, insurance expiring, another car overtaking the mileage leader, an estimate's line starting).
+     * The daily refresh recomputes only the customers due (at most a day early); null = never without new records.
+     */
+    staleOn: date('stale_on'),
     /**
      * Marketing consent per channel, copied here so that the most common segment condition needs no second table. The
      * message gate still checks the consent record itself at send time.
@@ -64,14 +92,16 @@ export const customerFacts = pgTable(
     index('customer_facts_store_due_idx').on(t.storeId, t.nextMaintenanceDueDate),
     index('customer_facts_store_visit_idx').on(t.storeId, t.lastVisitAt),
     index('customer_facts_store_churn_idx').on(t.storeId, t.churnRisk),
+    index('customer_facts_stale_idx').on(t.staleOn),
     check('customer_facts_needs_ck', sql`${t.needs} <@ array['family','business','young']::text[]`),
   ],
 );
 
 /**
  * Derived facts per vehicle in use, maintained with the owner's customer facts. Values that move every day are stored
- * so that they change rarely: age to 0.1 year, estimated mileage to 1,000 km (the API computes the exact figures from
- * the last reading and km per day); the maintenance due date is fixed by the readings, not by today.
+ * so that they change rarely: age to 0.1 year, estimated mileage to 1,000 km, both brought up to date by the daily
+ * calendar sweep from `base_day` and the estimate's anchor; the maintenance due date is fixed by the readings, not by
+ * today.
  */
 export const vehicleFacts = pgTable(
   'vehicle_facts',
@@ -81,6 +111,11 @@ export const vehicleFacts = pgTable(
     customerId: uuid('customer_id').notNull(),
     storeId: uuid('store_id').notNull(),
     ageYears: numeric('age_years', { precision: 6, scale: 2, mode: 'number' }),
+    /** Delivery date, else purchase date: what the age counts from. */
+    baseDay: date('base_day'),
+    /** Where the mileage estimate's straight line starts (the last reading, else delivery at 0 km). */
+    estAnchorKm: integer('est_anchor_km'),
+    estAnchorDay: date('est_anchor_day'),
     kmPerDay: real('km_per_day'),
     lastReadingKm: integer('last_reading_km'),
     lastReadingDate: date('last_reading_date'),
@@ -173,6 +208,8 @@ export const segmentFactRuns = pgTable(
     changedCustomers: integer('changed_customers').notNull().default(0),
     changedVehicles: integer('changed_vehicles').notNull().default(0),
     durationMs: integer('duration_ms'),
+    /** A digest of the effective facts settings of every store the run used: a daily run after a change runs in full. */
+    settingsDigest: text('settings_digest'),
     error: text('error'),
   },
   (t) => [index('segment_fact_runs_started_idx').on(t.startedAt.desc())],

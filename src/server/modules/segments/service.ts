@@ -44,7 +44,7 @@ import { importJobs } from '../imports/schema.js';
 import { staff, stores } from '../org/schema.js';
 import { vehicleModels, vehicles } from '../vehicles/schema.js';
 import { compileRule, SEGMENT_FROM, segmentCountSql, type TCompileContext } from './compiler.js';
-import { FactsBusyError, refreshFacts, type TRefreshOptions, type TRefreshResult } from './facts.js';
+import { FactsBusyError, loadStoreSettings, refreshFacts, settingsDigest, type TRefreshOptions, type TRefreshResult } from './facts.js';
 import { localDate, mergeSettings } from './rules.js';
 import { customerFacts, segmentEventReceipts, segments, segmentSettings, vehicleFacts } from './schema.js';
 
@@ -187,7 +187,7 @@ export function createSegmentsService(deps: { db: TDb; clock: Clock; jobs: Jobs 
   }
 
   async function lastFullAsOf(): Promise<string | null> {
-    const r = await db.execute<{ as_of: string }>(sql`select max(as_of)::text as as_of from segment_fact_runs where kind = 'full' and finished_at is not null and error is null`);
+    const r = await db.execute<{ as_of: string }>(sql`select max(as_of)::text as as_of from segment_fact_runs where kind in ('full', 'daily') and finished_at is not null and error is null`);
     return r.rows[0]?.as_of ?? null;
   }
 
@@ -438,8 +438,24 @@ export function createSegmentsService(deps: { db: TDb; clock: Clock; jobs: Jobs 
     /** Recomputes derived facts (see `refreshFacts`): everyone, or the given customers. */
     refreshFacts: refresh,
 
-    /** The daily `segments.refresh-all` job: every customer's facts as of today (or `asOf`). */
+    /** Every customer's facts as of today (or `asOf`): the weekly `segments.reconcile` job, the CLI, tests. */
     refreshAll: (asOf?: string) => refresh(asOf ? { asOf } : {}),
+
+    /**
+     * The daily refresh (`segments.refresh-daily`, and the journeys daily run before its rules): the calendar sweep
+     * and the customers due (see `refreshFacts`). Everyone instead when there has been no complete run yet, when
+     * facts settings changed since the last one, or for a day before the last run's (a run for a past day).
+     */
+    async refreshDaily(asOf?: string): Promise<TRefreshResult> {
+      const day = asOf ?? localDate(clock.now(), timeZone);
+      const r = await db.execute<{ digest: string | null; last_day: string | null }>(sql`
+        select (select settings_digest from segment_fact_runs where kind = 'full' and finished_at is not null and error is null
+                order by started_at desc, id desc limit 1) as digest,
+               (select max(as_of)::text from segment_fact_runs where kind in ('full', 'daily') and finished_at is not null and error is null) as last_day`);
+      const { digest, last_day: lastDay } = r.rows[0] ?? { digest: null, last_day: null };
+      const full = !digest || !lastDay || day < lastDay || digest !== settingsDigest(await loadStoreSettings(db));
+      return refresh({ asOf: day, due: !full });
+    },
 
     refreshChanged,
 
@@ -740,7 +756,7 @@ export function createSegmentsService(deps: { db: TDb; clock: Clock; jobs: Jobs 
           .where(storeId ? eq(segmentSettings.storeId, storeId) : isNull(segmentSettings.storeId));
         const by = actor.username === 'system' ? null : actor.staffId;
         if (existing) await tx.update(segmentSettings).set({ overrides: input.overrides, updatedBy: by, updatedAt: clock.now() }).where(eq(segmentSettings.id, existing.id));
-        else await tx.insert(segmentSettings).values({ storeId, overrides: input.overrides, updatedBy: by });
+        else await tx.insert(segmentSettings).values({ storeId, overrides: input.overrides, updatedBy: by, createdAt: clock.now(), updatedAt: clock.now() });
         await recordAudit(tx, actor, { action: 'segment.settings', entityType: 'segment_settings', entityId: storeId, storeId, detail: { overrides: input.overrides } });
       });
       return service.getSettings(actor, storeId);

@@ -1,0 +1,117 @@
+/**
+ * The facts that move with the calendar, as expressions over stored anchors: vehicle age and estimated mileage,
+ * customer churn score, highest estimated mileage, trade-in score and its age and mileage reasons. One definition,
+ * used twice: by the refresh when it computes a customer from the records, and by the daily calendar sweep, which
+ * brings only these columns up to date from the anchors alone (no repair order is read). A full refresh after a sweep
+ * therefore changes nothing — the property the facts tests check day by day.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+
+/** Vehicle age in years to 0.1, counted from the delivery (or purchase) day. */
+export function ageYearsSql(today: SQL | string, baseDay: SQL): SQL {
+  return sql`round((${today}::date - ${baseDay}) / 365.25, 1)`;
+}
+
+/** Estimated mileage on `today`: the straight line from the anchor, to the nearest 1,000 km; before the anchor, the anchor. */
+export function estimatedKmSql(today: SQL | string, anchorKm: SQL, kmPerDay: SQL, anchorDay: SQL): SQL {
+  return sql`(round((${anchorKm} + ${kmPerDay}::float8 * greatest(0, ${today}::date - ${anchorDay})) / 1000) * 1000)::int`;
+}
+
+/** The same line unrounded (to pick the vehicle with the highest estimate). */
+export function estimatedKmRawSql(today: SQL | string, anchorKm: SQL, kmPerDay: SQL, anchorDay: SQL): SQL {
+  return sql`(${anchorKm} + ${kmPerDay}::float8 * greatest(0, ${today}::date - ${anchorDay}))`;
+}
+
+/** The customer columns (alias-qualified) the calendar values are computed from. */
+export interface TCalendarAnchors {
+  vehicleCount: SQL;
+  oldestVehicleDay: SQL;
+  kmAnchorKm: SQL;
+  kmAnchorDay: SQL;
+  kmPerDay: SQL;
+  tradeInBase: SQL;
+  tradeInAgeYears: SQL;
+  tradeInMileageKm: SQL;
+  churnSince: SQL;
+  churnMediumDays: SQL;
+  churnHighDays: SQL;
+  otherReasons: SQL;
+  otherHit: SQL;
+}
+
+/** The anchors of `customer_facts` under an alias. */
+export function storedAnchors(alias: string): TCalendarAnchors {
+  const c = (name: string) => sql.raw(`${alias}.${name}`);
+  return {
+    vehicleCount: c('vehicle_count'),
+    oldestVehicleDay: c('oldest_vehicle_day'),
+    kmAnchorKm: c('km_anchor_km'),
+    kmAnchorDay: c('km_anchor_day'),
+    kmPerDay: c('km_per_day'),
+    tradeInBase: c('trade_in_base'),
+    tradeInAgeYears: c('trade_in_age_years'),
+    tradeInMileageKm: c('trade_in_mileage_km'),
+    churnSince: c('churn_since'),
+    churnMediumDays: c('churn_medium_days'),
+    churnHighDays: c('churn_high_days'),
+    otherReasons: c('trade_in_other_reasons'),
+    otherHit: c('trade_in_other_hit'),
+  };
+}
+
+/** The oldest car in use, in years to 0.1 (null without a delivery or purchase date). */
+export function maxAgeSql(today: SQL | string, a: TCalendarAnchors): SQL {
+  return sql`(round((${today}::date - ${a.oldestVehicleDay}) / 36.525) / 10)`;
+}
+
+/** The highest estimated mileage among the cars in use. */
+export function maxKmSql(today: SQL | string, a: TCalendarAnchors): SQL {
+  return estimatedKmSql(today, a.kmAnchorKm, a.kmPerDay, a.kmAnchorDay);
+}
+
+/** The car's age reaches the store's trade-in age. */
+export function ageHitSql(today: SQL | string, a: TCalendarAnchors): SQL {
+  return sql`coalesce(${maxAgeSql(today, a)} >= ${a.tradeInAgeYears}, false)`;
+}
+
+/** The highest estimated mileage reaches the store's trade-in mileage. */
+export function kmHitSql(today: SQL | string, a: TCalendarAnchors): SQL {
+  return sql`coalesce(${maxKmSql(today, a)} >= ${a.tradeInMileageKm}, false)`;
+}
+
+/**
+ * Trade-in score 0–100: 40 for age (full at the trade-in age), 30 for mileage (full at the trade-in mileage), and the
+ * stored part for repairs and intent. An unknown age or mileage adds nothing.
+ */
+export function tradeInScoreSql(today: SQL | string, a: TCalendarAnchors): SQL {
+  return sql`(case when ${a.vehicleCount} = 0 then 0 else least(100, round(
+      40 * least(1, coalesce(${maxAgeSql(today, a)}, 0) / greatest(${a.tradeInAgeYears}::float8, 0.01))
+    + 30 * least(1, coalesce(${maxKmSql(today, a)}, 0)::float8 / greatest(${a.tradeInMileageKm}, 1))
+    + ${a.tradeInBase}::float8))::int end)`;
+}
+
+/** Churn score 0–100 in steps of 5: days since the last sign of life over the high-churn days. */
+export function churnScoreSql(today: SQL | string, a: TCalendarAnchors): SQL {
+  return sql`(case when ${a.vehicleCount} = 0 or ${a.churnSince} is null then 0
+    else least(100, greatest(0, 5 * floor(20.0 * (${today}::date - ${a.churnSince}) / greatest(${a.churnHighDays}, 1))))::int end)`;
+}
+
+/** Churn risk: high or medium from the store's day thresholds since the last sign of life; low without a car in use. */
+export function churnRiskSql(today: SQL | string, a: TCalendarAnchors): SQL {
+  return sql`(case when ${a.vehicleCount} = 0 or ${a.churnSince} is null then 'low'::churn_risk
+    when ${today}::date - ${a.churnSince} >= ${a.churnHighDays} then 'high'::churn_risk
+    when ${today}::date - ${a.churnSince} >= ${a.churnMediumDays} then 'medium'::churn_risk else 'low'::churn_risk end)`;
+}
+
+/** A trade-in candidate: a car in use and any criterion met (age, mileage, or the stored repairs / intent ones). */
+export function tradeInCandidateSql(today: SQL | string, a: TCalendarAnchors): SQL {
+  return sql`(${a.vehicleCount} > 0 and (${ageHitSql(today, a)} or ${kmHitSql(today, a)} or ${a.otherHit}))`;
+}
+
+/** The trade-in reasons in words: age and mileage (when they reach the thresholds), then the stored ones. */
+export function tradeInReasonsSql(today: SQL | string, a: TCalendarAnchors): SQL {
+  return sql`(case when ${a.vehicleCount} = 0 then '{}'::text[] else array_remove(array[
+      case when ${ageHitSql(today, a)} then '车龄 ' || to_char(${maxAgeSql(today, a)}, 'FM9990.0') || ' 年' end,
+      case when ${kmHitSql(today, a)} then '预计 ' || to_char(${maxKmSql(today, a)}, 'FM999,999,990') || ' km' end
+    ], null) || ${a.otherReasons} end)`;
+}
