@@ -13,11 +13,17 @@ ALTER TABLE "customer_facts" ADD COLUMN "churn_medium_days" integer DEFAULT 0 NO
 ALTER TABLE "customer_facts" ADD COLUMN "churn_high_days" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "customer_facts" ADD COLUMN "trade_in_other_hit" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "customer_facts" ADD COLUMN "stale_on" date;--> statement-breakpoint
+ALTER TABLE "customer_facts" ADD COLUMN "sweep_on" date;--> statement-breakpoint
 ALTER TABLE "segment_fact_runs" ADD COLUMN "settings_digest" text;--> statement-breakpoint
 ALTER TABLE "vehicle_facts" ADD COLUMN "base_day" date;--> statement-breakpoint
 ALTER TABLE "vehicle_facts" ADD COLUMN "est_anchor_km" integer;--> statement-breakpoint
 ALTER TABLE "vehicle_facts" ADD COLUMN "est_anchor_day" date;--> statement-breakpoint
-CREATE INDEX "customer_facts_stale_idx" ON "customer_facts" USING btree ("stale_on");;--> statement-breakpoint
+CREATE INDEX "customers_inactive_idx" ON "customers" USING btree ("id") WHERE status <> 'active';--> statement-breakpoint
+CREATE INDEX "customer_facts_stale_idx" ON "customer_facts" USING btree ("stale_on");--> statement-breakpoint
+ALTER TABLE "customer_facts" DROP COLUMN "churn_score";--> statement-breakpoint
+ALTER TABLE "customer_facts" DROP COLUMN "trade_in_reasons";--> statement-breakpoint
+ALTER TABLE "customer_facts" DROP COLUMN "max_estimated_mileage_km";--> statement-breakpoint
+ALTER TABLE "vehicle_facts" DROP COLUMN "age_years";--> statement-breakpoint
+ALTER TABLE "vehicle_facts" DROP COLUMN "estimated_mileage_km";;--> statement-breakpoint
 -- Room on each page for the daily calendar sweep's updates to stay on the page (HOT) when no indexed column changes.
-ALTER TABLE "customer_facts" SET (fillfactor = 85);--> statement-breakpoint
-ALTER TABLE "vehicle_facts" SET (fillfactor = 85);
+ALTER TABLE "customer_facts" SET (fillfactor = 85);

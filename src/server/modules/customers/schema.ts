@@ -52,6 +52,8 @@ export const customers = pgTable(
     uniqueIndex('customers_mobile_uq').on(t.mobile).where(sql`mobile is not null and status = 'active'`),
     index('customers_store_created_idx').on(t.storeId, t.createdAt.desc(), t.id.desc()),
     index('customers_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    // The few merged or erased customers: the daily facts refresh removes their facts without scanning everyone.
+    index('customers_inactive_idx').on(t.id).where(sql`status <> 'active'`),
     index('customers_last4_idx').on(t.mobileLast4),
     index('customers_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
     index('customers_name_idx').on(t.name, t.id),

@@ -36,6 +36,7 @@ import { assertCan, isGroupWide, storeScope, targetStore, type Actor } from '../
 import { emitEvent, recordAudit } from '../audit/service.js';
 import { staff, stores } from '../org/schema.js';
 import { customerFacts } from '../segments/schema.js';
+import { liveCustomerFields } from '../segments/calendar.js';
 import { repairOrders, repairOrderStages } from '../service/schema.js';
 import { salesOrderMilestones, salesOrders } from '../sales/schema.js';
 import { vehicleModels, vehicles } from '../vehicles/schema.js';
@@ -102,11 +103,14 @@ interface TDrive {
 const FACTS_CANDIDATE_FACTOR = 2;
 
 const staffRef = (id: string | null, displayName: string | null): TStaffRef | null => (id && displayName !== null ? { id, displayName } : null);
-type TFactsRow = Pick<typeof customerFacts.$inferSelect, 'customerId' | 'lifecycleStage' | 'valueTier' | 'needs' | 'churnRisk' | 'tradeInScore' | 'lastVisitAt' | 'visits12m' | 'spend12mFen' | 'nextMaintenanceDueDate' | 'nextInsuranceExpiry' | 'maxEstimatedMileageKm'>;
+type TFactsRow = Pick<typeof customerFacts.$inferSelect, 'customerId' | 'lifecycleStage' | 'valueTier' | 'needs' | 'churnRisk' | 'tradeInScore' | 'lastVisitAt' | 'visits12m' | 'spend12mFen' | 'nextMaintenanceDueDate' | 'nextInsuranceExpiry'> & {
+  maxEstimatedMileageKm: number | null;
+};
 
 /** A list row's facts (left-joined: null when the customer has no facts row yet). */
 export function listFacts(f: TFactsRow | null): TCustomerListFacts | null {
-  if (!f) return null;
+  // A computed field keeps the left-joined object from being null as a whole: no facts row = no customer id.
+  if (!f || f.customerId === null) return null;
   return {
     lifecycleStage: f.lifecycleStage,
     valueTier: f.valueTier,
@@ -706,7 +710,7 @@ export function createCustomersService(deps: TCustomersDeps) {
               spend12mFen: customerFacts.spend12mFen,
               nextMaintenanceDueDate: customerFacts.nextMaintenanceDueDate,
               nextInsuranceExpiry: customerFacts.nextInsuranceExpiry,
-              maxEstimatedMileageKm: customerFacts.maxEstimatedMileageKm,
+              maxEstimatedMileageKm: liveCustomerFields(localDate(clock.now(), timeZone)).maxEstimatedMileageKm,
             },
           })
           .from(pageQuery)

@@ -6,6 +6,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { DATE_FIELDS, TRIGGER_EVENTS, type TCondition, type TTrigger } from '../../../contracts/journeys.js';
+import { vehicleEstimatedKmSql } from '../segments/calendar.js';
 import { compileRule, type TCompileContext } from '../segments/compiler.js';
 import type { TSegmentRule } from '../../../contracts/segments.js';
 
@@ -150,7 +151,7 @@ function conditionSql(c: TCondition, t: TTrigger, tz: string): SQL {
       return sql`not exists (select 1 from appointments ap where ap.customer_id = b.customer_id and ap.status = 'booked' and ap.slot_start >= now())`;
     case 'mileage_over':
       return sql`exists (select 1 from vehicle_facts vf2 where vf2.customer_id = b.customer_id and (b.vehicle_id is null or vf2.vehicle_id = b.vehicle_id)
-        and vf2.estimated_mileage_km >= ${c.km ?? 40_000})`;
+        and ${vehicleEstimatedKmSql(sql`b.occ`, 'vf2')} >= ${c.km ?? 40_000})`;
     case 'trade_in_candidate':
       return sql`f.trade_in_candidate`;
     case 'owners':

@@ -63,7 +63,7 @@ describe('daily refresh = full refresh, day by day', () => {
         }
         const daily = await svc().refreshDaily(day);
         expect(daily.kind).toBe('daily');
-        swept += (daily.sweptCustomers ?? 0) + (daily.sweptVehicles ?? 0);
+        swept += daily.sweptCustomers ?? 0;
         due += daily.due ?? 0;
         const before = await snapshot();
         const full = await svc().refreshAll(day);

@@ -1,9 +1,10 @@
 /**
  * The facts that move with the calendar, as expressions over stored anchors: vehicle age and estimated mileage,
- * customer churn score, highest estimated mileage, trade-in score and its age and mileage reasons. One definition,
- * used twice: by the refresh when it computes a customer from the records, and by the daily calendar sweep, which
- * brings only these columns up to date from the anchors alone (no repair order is read). A full refresh after a sweep
- * therefore changes nothing — the property the facts tests check day by day.
+ * customer churn risk and score, highest estimated mileage, trade-in candidate, score and reasons. One definition,
+ * used by the refresh when it computes a customer from the records, by the daily calendar sweep, which brings the
+ * stored ones (churn risk, trade-in candidate and score: indexed, filtered on by lists and rules) up to date from the
+ * anchors alone, and by every reader of the others (API, segment conditions, rules), which compute them for their
+ * day. A full refresh after a sweep therefore changes nothing — the property `calendar.test.ts` checks day by day.
  */
 import { sql, type SQL } from 'drizzle-orm';
 
@@ -114,4 +115,67 @@ export function tradeInReasonsSql(today: SQL | string, a: TCalendarAnchors): SQL
       case when ${ageHitSql(today, a)} then '车龄 ' || to_char(${maxAgeSql(today, a)}, 'FM9990.0') || ' 年' end,
       case when ${kmHitSql(today, a)} then '预计 ' || to_char(${maxKmSql(today, a)}, 'FM999,999,990') || ' km' end
     ], null) || ${a.otherReasons} end)`;
+}
+
+/** `d` as a day a value changes, no earlier than tomorrow; null stays null. */
+function fromTomorrow(today: SQL | string, d: SQL): SQL {
+  return sql`(case when ${d} is not null then greatest(${d}, ${today}::date + 1) end)`;
+}
+
+/**
+ * The next day the estimate's rounded value (to 1,000 km) steps: the straight line reaching the next 500-km mark —
+ * solved in floating point, so the day before is checked with the very expression that computes the value — or the
+ * anchor day itself when the line has not started yet. Null for a line that does not rise.
+ */
+function nextKmStepSql(today: SQL | string, anchorKm: SQL, kmPerDay: SQL, anchorDay: SQL): SQL {
+  const e = estimatedKmRawSql(today, anchorKm, kmPerDay, anchorDay);
+  const d = sql`(${anchorDay} + least(36500, greatest(0, ceil(((round(${e} / 1000) + 0.5) * 1000 - ${anchorKm}) / ${kmPerDay}::float8)))::int)`;
+  const at = (day: SQL) => estimatedKmSql(day, anchorKm, kmPerDay, anchorDay);
+  return sql`(case when ${anchorDay} > ${today}::date then ${anchorDay}
+    when ${kmPerDay} > 0 then (case when ${at(sql`(${d} - 1)`)} <> ${estimatedKmSql(today, anchorKm, kmPerDay, anchorDay)} then ${d} - 1 else ${d} end) end)`;
+}
+
+/**
+ * The first day a swept value (churn risk, trade-in candidate, trade-in score) may change, so that the sweep skips
+ * every other row: a churn threshold; the oldest car's age reaching its next 0.1 year or the leading estimate its next
+ * 1,000 km, as long as they are below the trade-in thresholds (beyond, neither the score's age or mileage part nor the
+ * candidate moves). Exact, never later than the change; null = never.
+ */
+export function sweepOnSql(today: SQL | string, a: TCalendarAnchors): SQL {
+  const cd = sql`(${today}::date - ${a.churnSince})`;
+  const age = sql`round((${today}::date - ${a.oldestVehicleDay}) / 36.525)`;
+  return sql`(case when ${a.vehicleCount} > 0 then least(
+      ${fromTomorrow(today, sql`case when ${cd} < ${a.churnMediumDays} then ${a.churnSince} + ${a.churnMediumDays} end`)},
+      ${fromTomorrow(today, sql`case when ${cd} < ${a.churnHighDays} then ${a.churnSince} + ${a.churnHighDays} end`)},
+      ${fromTomorrow(today, sql`case when not ${ageHitSql(today, a)} then ${a.oldestVehicleDay} + ceil((${age} + 0.5) * 36.525)::int end`)},
+      ${fromTomorrow(today, sql`case when not ${kmHitSql(today, a)} then ${nextKmStepSql(today, a.kmAnchorKm, a.kmPerDay, a.kmAnchorDay)} end`)}
+    ) end)`;
+}
+
+/**
+ * The calendar values computed when read, as select fields over `customer_facts` (by table name, or an alias): churn
+ * score, highest estimated mileage, trade-in reasons (age and mileage ones first).
+ */
+export function liveCustomerFields(today: string, alias = 'customer_facts') {
+  const a = storedAnchors(alias);
+  return {
+    churnScore: sql<number>`${churnScoreSql(today, a)}`.mapWith(Number),
+    maxEstimatedMileageKm: sql<number | null>`${maxKmSql(today, a)}`,
+    tradeInReasons: sql<string[]>`${tradeInReasonsSql(today, a)}`,
+  };
+}
+
+/** The same for `vehicle_facts`: age in years to 0.1 and estimated mileage to 1,000 km. */
+export function liveVehicleFields(today: string, alias = 'vehicle_facts') {
+  const c = (name: string) => sql.raw(`${alias}.${name}`);
+  return {
+    ageYears: sql<number | null>`${ageYearsSql(today, c('base_day'))}`.mapWith(Number),
+    estimatedMileageKm: sql<number | null>`${vehicleEstimatedKmSql(today, alias)}`,
+  };
+}
+
+/** A vehicle's estimated mileage from its facts row (alias `vf` in segment conditions and rules). */
+export function vehicleEstimatedKmSql(today: SQL | string, alias = 'vf'): SQL {
+  const c = (name: string) => sql.raw(`${alias}.${name}`);
+  return estimatedKmSql(today, c('est_anchor_km'), c('km_per_day'), c('est_anchor_day'));
 }

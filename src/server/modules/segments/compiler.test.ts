@@ -4,6 +4,7 @@
  * `compileRule` and once here in JavaScript over the same rows. The JS evaluator is written from the contract's
  * semantics (src/contracts/segments.ts), not from the compiler.
  */
+import { maxKmSql, storedAnchors, vehicleEstimatedKmSql } from './calendar.js';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,7 +104,7 @@ beforeAll(async () => {
   const q = async <T>(text: ReturnType<typeof sql>) => (await env.ctx.db.execute(text)).rows as T[];
   const cs = await q<Record<string, unknown>>(sql`select c.*, f.lifecycle_stage, f.value_tier, f.needs, f.last_visit_at, f.visits_12m, f.spend_12m_fen, f.repairs_6m,
       f.churn_risk, f.trade_in_score, f.trade_in_candidate, f.has_trade_in_intent, f.next_maintenance_due_date, f.next_insurance_expiry,
-      f.max_estimated_mileage_km, f.vehicle_count, f.customer_id as fid
+      ${maxKmSql(TODAY, storedAnchors('f'))} as max_estimated_mileage_km, f.vehicle_count, f.customer_id as fid
     from customers c left join customer_facts f on f.customer_id = c.id`);
   const byId = new Map<string, Row>();
   for (const c of cs) {
@@ -149,7 +150,7 @@ beforeAll(async () => {
   }
   for (const t of await q<{ customer_id: string; tag_id: string }>(sql`select customer_id, tag_id from customer_tags`)) byId.get(t.customer_id)?.tags.add(t.tag_id);
   for (const t of await q<{ customer_id: string; channel: string }>(sql`select customer_id, channel from customer_consents where purpose = 'marketing' and granted`)) byId.get(t.customer_id)?.consents.add(t.channel);
-  for (const v of await q<Record<string, unknown>>(sql`select v.*, m.body_type, m.powertrain, vf.warranty_end as vf_warranty, vf.estimated_mileage_km, vf.next_maintenance_due_date
+  for (const v of await q<Record<string, unknown>>(sql`select v.*, m.body_type, m.powertrain, vf.warranty_end as vf_warranty, ${vehicleEstimatedKmSql(TODAY, 'vf')} as estimated_mileage_km, vf.next_maintenance_due_date
       from vehicles v left join vehicle_models m on m.id = v.model_id left join vehicle_facts vf on vf.vehicle_id = v.id where v.status = 'in_use'`)) {
     byId.get(v['customer_id'] as string)?.vehicles.push({
       modelId: v['model_id'] as string | null,

@@ -23,6 +23,7 @@ import {
   type TRuleNode,
   type TSegmentField,
 } from '../../../contracts/segments.js';
+import { maxKmSql, storedAnchors, vehicleEstimatedKmSql } from './calendar.js';
 import { addDays, localMidnight, relativeRange, resolveRelative } from './rules.js';
 
 export interface TCompileContext {
@@ -63,7 +64,7 @@ const SCALARS: Record<string, TScalarDef> = {
   'facts.next_maintenance_due': { kind: 'date', expr: () => sql`f.next_maintenance_due_date` },
   'facts.insurance_expiry': { kind: 'date', expr: () => sql`f.next_insurance_expiry` },
   'facts.days_to_insurance_expiry': { kind: 'number', expr: (x) => sql`(f.next_insurance_expiry - ${x.today}::date)` },
-  'facts.estimated_mileage': { kind: 'number', expr: () => sql`f.max_estimated_mileage_km` },
+  'facts.estimated_mileage': { kind: 'number', expr: (x) => maxKmSql(x.today, storedAnchors('f')) },
   'facts.vehicle_count': { kind: 'number', expr: () => sql`f.vehicle_count` },
   'customer.store': { kind: 'enum', expr: () => sql`f.store_id` },
   'customer.gender': { kind: 'enum', expr: () => sql`c.gender` },
@@ -91,7 +92,7 @@ const VEHICLE: Record<string, { kind: TScalarKind; expr: (x: TCompileContext) =>
   'vehicle.plate': { kind: 'text', expr: () => sql`v.plate` },
   'vehicle.insurance_expiry': { kind: 'date', expr: () => sql`v.insurance_expiry` },
   'vehicle.warranty_end': { kind: 'date', expr: () => sql`vf.warranty_end`, needs: 'vf' },
-  'vehicle.estimated_mileage': { kind: 'number', expr: () => sql`vf.estimated_mileage_km`, needs: 'vf' },
+  'vehicle.estimated_mileage': { kind: 'number', expr: (x) => vehicleEstimatedKmSql(x.today, 'vf'), needs: 'vf' },
   'vehicle.next_maintenance_due': { kind: 'date', expr: () => sql`vf.next_maintenance_due_date`, needs: 'vf' },
 };
 

@@ -1,8 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, getTableColumns } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoOrg, type SeededOrg } from '../../seed/org.js';
 import { createTestEnv, login, type TestEnv } from '../../testing/harness.js';
 import { vehicles } from '../vehicles/schema.js';
+import { liveCustomerFields, liveVehicleFields } from './calendar.js';
 import { customerFacts, vehicleFacts } from './schema.js';
 import { insertBehaviour, insertCustomer, insertModel, insertRo, insertVehicle, tagCustomer } from './test-fixtures.js';
 
@@ -21,8 +22,11 @@ beforeAll(async () => {
 afterAll(() => env.close());
 
 const db = () => env.ctx.db;
-const factsOf = async (customerId: string) => (await db().select().from(customerFacts).where(eq(customerFacts.customerId, customerId)))[0];
-const vehicleFactsOf = async (vehicleId: string) => (await db().select().from(vehicleFacts).where(eq(vehicleFacts.vehicleId, vehicleId)))[0];
+// The stored row with the values computed when read, as of the test's day.
+const factsOf = async (customerId: string) =>
+  (await db().select({ ...getTableColumns(customerFacts), ...liveCustomerFields(TODAY) }).from(customerFacts).where(eq(customerFacts.customerId, customerId)))[0];
+const vehicleFactsOf = async (vehicleId: string) =>
+  (await db().select({ ...getTableColumns(vehicleFacts), ...liveVehicleFields(TODAY) }).from(vehicleFacts).where(eq(vehicleFacts.vehicleId, vehicleId)))[0];
 
 /** An owner with one car delivered on `delivered` (model: maintenance every 6 months / 5,000 km, first at 3 months / 3,000 km). */
 async function owner(delivered: string, opts: { storeId?: string; model?: Awaited<ReturnType<typeof insertModel>>; customer?: Parameters<typeof insertCustomer>[1] } = {}) {

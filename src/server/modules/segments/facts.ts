@@ -26,7 +26,7 @@ import type { TFactSettings } from '../../../contracts/segments.js';
 import type { TDb } from '../../db/index.js';
 import { addDays, addMonths, anyWordPattern, localDate, localMidnight, mergeSettings } from './rules.js';
 import { segmentFactRuns, segmentSettings } from './schema.js';
-import { ageYearsSql, churnRiskSql, churnScoreSql, estimatedKmRawSql, estimatedKmSql, maxKmSql, tradeInCandidateSql, tradeInReasonsSql, tradeInScoreSql, storedAnchors, type TCalendarAnchors } from './calendar.js';
+import { churnRiskSql, estimatedKmRawSql, storedAnchors, sweepOnSql, tradeInCandidateSql, tradeInScoreSql, type TCalendarAnchors } from './calendar.js';
 import { stores } from '../org/schema.js';
 
 /** Repair-order kinds that reset the maintenance clock, and those that count as a repair (repairs in 6 months). */
@@ -73,7 +73,6 @@ export interface TRefreshResult {
   /** Daily run: customers due, and rows the calendar sweep rewrote. */
   due?: number;
   sweptCustomers?: number;
-  sweptVehicles?: number;
   batches: number;
   ms: number;
   /** Milliseconds per phase (aggregate, vehicles, customers, write, cleanup). */
@@ -149,39 +148,23 @@ export class FactsBusyError extends Error {
 }
 
 /**
- * The calendar sweep: brings the values that move with the calendar up to date from the anchors stored with them
- * (calendar.ts) — vehicle age and estimated mileage; churn risk and score, highest estimated mileage, trade-in
- * candidate, score and reasons — rewriting only the rows whose values change (about one in ten a day; no repair order
- * is read). Vehicles on a second session alongside the customers. Called by the daily refresh under its lock.
+ * The calendar sweep: brings the stored values that move with the calendar — churn risk, trade-in candidate and score
+ * — up to date from their anchors (calendar.ts), rewriting only the rows whose `sweep_on` day has come (a threshold or
+ * an age or mileage step: a few per cent a day); no repair order is read. Called by the daily refresh under its lock.
  */
-export async function sweepCalendarFacts(exec: Exec, pool: pg.Pool, today: string, now: Date): Promise<{ customers: number; vehicles: number }> {
+export async function sweepCalendarFacts(exec: Exec, today: string, now: Date): Promise<{ customers: number }> {
   const T = sql`${today}::date`;
   const a = storedAnchors('f');
-  const vAge = ageYearsSql(T, sql`v.base_day`);
-  const vKm = estimatedKmSql(T, sql`v.est_anchor_km`, sql`v.km_per_day`, sql`v.est_anchor_day`);
   const cols = {
     churn_risk: churnRiskSql(T, a),
-    churn_score: churnScoreSql(T, a),
-    max_estimated_mileage_km: maxKmSql(T, a),
     trade_in_candidate: tradeInCandidateSql(T, a),
     trade_in_score: tradeInScoreSql(T, a),
-    trade_in_reasons: tradeInReasonsSql(T, a),
+    sweep_on: sweepOnSql(T, a),
   };
-  const names = Object.keys(cols);
-  const values = Object.values(cols);
-  const aside = await pool.connect();
-  try {
-    const adb = drizzle(aside);
-    const [v, c] = await Promise.all([
-      adb.execute(sql`update vehicle_facts v set age_years = ${vAge}, estimated_mileage_km = ${vKm}, as_of = ${T}, computed_at = ${now}::timestamptz
-        where (v.age_years, v.estimated_mileage_km) is distinct from (${vAge}, ${vKm})`) as unknown as Promise<pg.QueryResult>,
-      exec(sql`update customer_facts f set ${sql.join(names.map((n, i) => sql`${sql.raw(n)} = ${values[i]!}`), sql`, `)}, as_of = ${T}, computed_at = ${now}::timestamptz
-        where (${sql.raw(names.map((n) => `f.${n}`).join(', '))}) is distinct from (${sql.join(values, sql`, `)})`),
-    ]);
-    return { customers: c.rowCount ?? 0, vehicles: v.rowCount ?? 0 };
-  } finally {
-    aside.release();
-  }
+  const c = await exec(sql`update customer_facts f set ${sql.join(Object.entries(cols).map(([n, v]) => sql`${sql.raw(n)} = ${v}`), sql`, `)},
+      as_of = ${T}, computed_at = ${now}::timestamptz
+    where f.sweep_on <= ${T}`);
+  return { customers: c.rowCount ?? 0 };
 }
 
 /**
@@ -269,15 +252,21 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     // The daily run: first the calendar sweep (the values computed from stored anchors alone), then the customers
     // whose other values are due today, those active without facts and those with facts no longer active.
     if (kind === 'daily') {
-      const swept = await sweepCalendarFacts(exec, pool, p.today, now);
+      const swept = await sweepCalendarFacts(exec, p.today, now);
       result.sweptCustomers = swept.customers;
-      result.sweptVehicles = swept.vehicles;
       phase('sweep');
+      // New customers are looked for among those created since the last complete run (two days' margin): the event
+      // path has normally computed them already, and the weekly reconciliation catches any other gap.
+      const [last] = (await exec(sql`select coalesce(max(started_at), 'epoch'::timestamptz) as at from segment_fact_runs
+        where kind in ('full', 'daily') and finished_at is not null and error is null`)).rows as { at: Date }[];
+      const since = new Date(Math.min(new Date(last!.at).getTime(), now.getTime()) - 2 * 86_400_000);
       await exec(sql`create unlogged table segwork_scope as
         select customer_id as id from customer_facts where stale_on <= ${p.today}::date
         union
-        select coalesce(c.id, f.customer_id) from customers c full join customer_facts f on f.customer_id = c.id
-        where (c.status = 'active') is distinct from (f.customer_id is not null)`);
+        select c.id from customers c where c.created_at >= ${since}::timestamptz and c.status = 'active'
+          and not exists (select 1 from customer_facts f where f.customer_id = c.id)
+        union
+        select c.id from customers c where c.status <> 'active' and exists (select 1 from customer_facts f where f.customer_id = c.id)`);
       const [due] = (await exec(sql`select count(*)::int as n from segwork_scope`)).rows as { n: number }[];
       result.due = due?.n ?? 0;
       // Past a quarter of the customers, one pass over everything is cheaper than probing each customer.
@@ -297,7 +286,8 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
       }
       await exec(sql`alter table segwork_scope add primary key (id)`);
       await exec(sql`analyze segwork_scope`);
-      inScope = (col) => sql`${col} in (select id from segwork_scope)`;
+      // As an array: each table is probed by its customer index (a semi-join would hash half a table per statement).
+      inScope = (col) => sql`${col} = any(array(select id from segwork_scope))`;
       // A few thousand customers: index probes in this one process; starting parallel workers costs more than they save.
       await exec(sql`set max_parallel_workers_per_gather = 0`);
     }
@@ -343,8 +333,8 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
       select u.customer_id, sum(u.valuations)::int as valuations, sum(u.model_views)::int as model_views, sum(u.add_on)::int as add_on,
         array_agg(u.tag order by u.tag) filter (where u.tag is not null) as names,
         coalesce(bool_or(u.sms), false) as sms, coalesce(bool_or(u.wechat), false) as wechat,
-        -- the earliest counted event (the day after its window ends, the counts change) and the earliest one after today
-        min(u.first_at) as first_at, min(u.future_at) as future_at
+        -- the first day a counted event leaves its store's window (the counts change), and the earliest one after today
+        min(u.exit_on) as exit_on, min(u.future_at) as future_at
       from (
         select b.customer_id,
           (b.kind = any(s.valuation_kinds) and b.occurred_at >= ${since} and b.occurred_at < ${p.end}::timestamptz)::int as valuations,
@@ -352,7 +342,8 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
           (b.kind = any(s.add_on_kinds) and b.occurred_at >= ${since} and b.occurred_at < ${p.end}::timestamptz)::int as add_on,
           null::text as tag, null::boolean as sms, null::boolean as wechat,
           case when b.occurred_at >= ${since} and b.occurred_at < ${p.end}::timestamptz
-            and b.kind = any(s.valuation_kinds || s.model_view_kinds || s.add_on_kinds) then b.occurred_at end as first_at,
+            and b.kind = any(s.valuation_kinds || s.model_view_kinds || s.add_on_kinds)
+            then (b.occurred_at at time zone ${p.tz})::date + s.intent_window_days end as exit_on,
           case when b.occurred_at >= ${p.end}::timestamptz and b.kind = any(s.valuation_kinds || s.model_view_kinds || s.add_on_kinds) then b.occurred_at end as future_at
         from behaviour_events b
         join segwork_s s on s.store_id = b.store_id
@@ -367,9 +358,9 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         where cc.purpose = 'marketing' and cc.granted and cc.channel in ('sms', 'wechat') and ${inScope(sql`cc.customer_id`)}
       ) u
       group by u.customer_id`;
-    // A full run computes 2 (one process: behaviour, tags and consents) on a second session while 1 (the parallel
-    // index scan) runs; an incremental one runs them one after the other.
-    if (scoped) {
+    // A full or daily run computes 2 (one process: behaviour, tags and consents) on a second session while 1 (the
+    // index scan) runs; an incremental one (a few thousand customers) runs them one after the other.
+    if (kind === 'incremental') {
       await exec(roQuery);
       await exec(xQuery);
     } else {
@@ -380,6 +371,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
           exec(roQuery),
           (async () => {
             await adb.execute(sql`set work_mem = '256MB'`);
+            if (scoped) await adb.execute(sql`set max_parallel_workers_per_gather = 0`);
             await adb.execute(xQuery);
           })(),
         ]);
@@ -387,6 +379,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         if (failed) throw failed.reason;
       } finally {
         await aside.query('reset work_mem').catch(() => {});
+        await aside.query('reset max_parallel_workers_per_gather').catch(() => {});
         aside.release();
       }
     }
@@ -400,8 +393,12 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     // from its last reading. Stored values are chosen to stay put from day to day (see vehicle_facts): the due date
     // comes from the readings. Each level computes its values once (OFFSET 0 keeps PostgreSQL from inlining them into
     // every place they are used), and the last one compares with the stored facts: `changed` marks what to write.
+    // The stored facts to compare with: a scoped run looks its rows up by primary key; a full run's halves hash the
+    // stored rows of their own customers (half the table each).
+    const storedOf = (table: string, part: (col: SQL) => SQL) =>
+      scoped ? sql.raw(table) : sql`(select * from ${sql.raw(table)} where ${part(sql`customer_id`)})`;
     const dayOf = (at: SQL) => sql`floor((date_part('epoch', ${at}) - ${p.midnightEpoch}::float8) / 86400)::int`;
-    const vCols = ['customer_id', 'store_id', 'age_years', 'base_day', 'est_anchor_km', 'est_anchor_day', 'km_per_day', 'last_reading_km', 'last_reading_date', 'estimated_mileage_km', 'next_maintenance_due_date', 'next_maintenance_due_km', 'first_service_done', 'insurance_expiry', 'warranty_end'];
+    const vCols = ['customer_id', 'store_id', 'base_day', 'est_anchor_km', 'est_anchor_day', 'km_per_day', 'last_reading_km', 'last_reading_date', 'next_maintenance_due_date', 'next_maintenance_due_km', 'first_service_done', 'insurance_expiry', 'warranty_end'];
     const differs = (a: string, b: string, cols: string[]) => sql.raw(`(${cols.map((c) => `${a}.${c}`).join(', ')}) is distinct from (${cols.map((c) => `${b}.${c}`).join(', ')})`);
     const vehiclesStage = (ex: Exec, k: number, part: (col: SQL) => SQL) => ex(sql`create unlogged table ${sql.raw(`segwork_v_${k}`)} as
       select n.*, n.vehicle_id is not null and n.in_use and (t.vehicle_id is null or ${differs('t', 'n', vCols)}) as changed
@@ -409,13 +406,11 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         select e.vehicle_id, e.customer_id, e.store_id, e.in_use, e.luxury, e.family_vehicle, e.base_day,
           e.visits_12m, e.spend_12m, e.last_visit_at, e.repairs_6m, e.w12_at, e.w6_at,
           ${p.today}::date - e.base_day as age_days,
-          ${ageYearsSql(p.today, sql`e.base_day`)} as age_years,
           e.anchor_km as est_anchor_km,
           e.anchor_day as est_anchor_day,
           e.kmpd::real as km_per_day,
           e.last_km as last_reading_km,
           e.last_day as last_reading_date,
-          ${estimatedKmSql(p.today, sql`e.anchor_km`, sql`e.kmpd::real`, sql`e.anchor_day`)} as estimated_mileage_km,
           ${estimatedKmRawSql(p.today, sql`e.anchor_km`, sql`e.kmpd::real`, sql`e.anchor_day`)} as est_now,
           least(e.by_months, case when e.due_km is not null and e.kmpd > 0 and e.anchor_day is not null
             then e.anchor_day + least(36500, greatest(-36500, ceil((e.due_km - e.anchor_km) / e.kmpd)))::int end) as next_maintenance_due_date,
@@ -472,16 +467,15 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         ) e
         offset 0
       ) n
-      -- Only the stored facts of this stage's customers (the scope, this half): an incremental run probes a few
-      -- thousand rows by index instead of hashing the whole table, a full run's halves hash a half each. A car whose
-      -- stored facts belong to a customer outside finds none and counts as changed (the upsert still compares).
-      left join (select * from vehicle_facts where ${inScope(sql`customer_id`)} and ${part(sql`customer_id`)}) t on t.vehicle_id = n.vehicle_id`);
+      -- The stored facts (see storedOf). A car whose stored facts belong to a customer of the other half finds none
+      -- and counts as changed (the upsert still compares).
+      left join ${storedOf('vehicle_facts', part)} t on t.vehicle_id = n.vehicle_id`);
 
     // 4. Customer facts for every active customer in scope. The inner query computes each input once (regular
     // expression, tag overlaps, age, days since the last visit); the outer one only combines them — PostgreSQL would
     // otherwise evaluate a shared expression again at every place it is used.
     const todayNum = Number(p.today.replaceAll('-', ''));
-    const cCols = ['store_id', 'lifecycle_stage', 'value_tier', 'needs', 'last_visit_at', 'visits_12m', 'spend_12m_fen', 'repairs_6m', 'age', 'vehicle_count', 'has_trade_in_intent', 'has_add_on_intent', 'churn_risk', 'churn_score', 'trade_in_candidate', 'trade_in_score', 'trade_in_reasons', 'trade_in_other_reasons', 'trade_in_other_hit', 'next_maintenance_due_date', 'next_insurance_expiry', 'max_estimated_mileage_km', 'oldest_vehicle_day', 'km_anchor_km', 'km_anchor_day', 'km_per_day', 'trade_in_base', 'trade_in_age_years', 'trade_in_mileage_km', 'churn_since', 'churn_medium_days', 'churn_high_days', 'stale_on', 'consent_sms_marketing', 'consent_wechat_marketing'];
+    const cCols = ['store_id', 'lifecycle_stage', 'value_tier', 'needs', 'last_visit_at', 'visits_12m', 'spend_12m_fen', 'repairs_6m', 'age', 'vehicle_count', 'has_trade_in_intent', 'has_add_on_intent', 'churn_risk', 'trade_in_candidate', 'trade_in_score', 'trade_in_other_reasons', 'trade_in_other_hit', 'next_maintenance_due_date', 'next_insurance_expiry', 'oldest_vehicle_day', 'km_anchor_km', 'km_anchor_day', 'km_per_day', 'trade_in_base', 'trade_in_age_years', 'trade_in_mileage_km', 'churn_since', 'churn_medium_days', 'churn_high_days', 'stale_on', 'sweep_on', 'consent_sms_marketing', 'consent_wechat_marketing'];
     // The calendar values come from the anchors through the same expressions the daily sweep uses (calendar.ts).
     const A: TCalendarAnchors = {
       vehicleCount: sql`m.in_use`,
@@ -502,7 +496,6 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     const localDay = (at: SQL) => sql`(${at} at time zone ${p.tz})::date`;
     // A day from which a value changes, no earlier than tomorrow (what is due today has just been computed).
     const fromTomorrow = (d: SQL) => sql`(case when ${d} is not null then greatest(${d}, ${T} + 1) end)`;
-    const minWindow = Math.max(1, Math.min(...[...settings.values()].map((s) => s.intentWindowDays), 3650));
     const eff = (w: string) => sql.raw(`(case when ${w}.est_anchor_day > '${p.today}'::date then 0 else ${w}.km_per_day::float8 end)`);
     const leaderStage = (ex: Exec, k: number) => ex(sql`create unlogged table ${sql.raw(`segwork_l_${k}`)} as
       select distinct on (w.customer_id) w.customer_id, w.est_anchor_km as l_km, w.est_anchor_day as l_day, w.km_per_day as l_rate,
@@ -535,15 +528,12 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         m.intent as has_trade_in_intent,
         m.add_on > 0 as has_add_on_intent,
         ${churnRiskSql(T, A)} as churn_risk,
-        ${churnScoreSql(T, A)} as churn_score,
         ${tradeInCandidateSql(T, A)} as trade_in_candidate,
         ${tradeInScoreSql(T, A)} as trade_in_score,
-        ${tradeInReasonsSql(T, A)} as trade_in_reasons,
         m.other_reasons as trade_in_other_reasons,
         m.other_hit as trade_in_other_hit,
         m.next_maintenance_due_date,
         m.next_insurance_expiry,
-        ${maxKmSql(T, A)} as max_estimated_mileage_km,
         m.oldest_day as oldest_vehicle_day,
         m.l_km as km_anchor_km,
         m.l_day as km_anchor_day,
@@ -557,17 +547,18 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         -- The first day a stored value other than the swept ones changes without new records (see customer_facts).
         least(
           case when m.birthday is not null then ${fromTomorrow(sql`(m.birthday + make_interval(years => m.age + 1))::date`)} end,
-          ${fromTomorrow(sql`(${localDay(sql`m.w12_at`)} + interval '12 months')::date`)},
-          ${fromTomorrow(sql`(${localDay(sql`m.w6_at`)} + interval '6 months')::date`)},
-          ${fromTomorrow(sql`${localDay(sql`m.intent_first_at`)} + ${minWindow}::int - 1`)},
+          ${fromTomorrow(sql`(${localDay(sql`m.w12_at`)} + interval '12 months')::date + 1`)},
+          ${fromTomorrow(sql`(${localDay(sql`m.w6_at`)} + interval '6 months')::date + 1`)},
+          ${fromTomorrow(sql`m.intent_exit_on`)},
           ${fromTomorrow(localDay(sql`m.ro_future_at`))},
           ${fromTomorrow(localDay(sql`m.intent_future_at`))},
-          case when m.in_use > 0 and m.min_age_days < m.new_owner_days then ${fromTomorrow(sql`m.newest_day + floor(m.new_owner_days)::int`)} end,
-          case when m.in_use > 0 and m.min_age_days <= m.regular_days then ${fromTomorrow(sql`m.newest_day + floor(m.regular_days)::int`)} end,
+          case when m.in_use > 0 and m.min_age_days < m.new_owner_days then ${fromTomorrow(sql`m.newest_day + ceil(m.new_owner_days)::int`)} end,
+          case when m.in_use > 0 and m.min_age_days <= m.regular_days then ${fromTomorrow(sql`m.newest_day + floor(m.regular_days)::int + 1`)} end,
           m.min_future_insurance + 1,
           ${fromTomorrow(sql`m.overtake`)},
           m.kink
         ) as stale_on,
+        ${sweepOnSql(T, A)} as sweep_on,
         m.consent_sms_marketing,
         m.consent_wechat_marketing
       from (
@@ -600,7 +591,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
             -- the last sign of life: a visit, else the delivery of the newest car
             greatest(${localDay(sql`vc.last_visit_at`)}, vc.newest_day) as churn_since,
             coalesce(x.valuations, 0) as valuations, coalesce(x.model_views, 0) as model_views, coalesce(x.add_on, 0) as add_on,
-            x.first_at as intent_first_at, x.future_at as intent_future_at,
+            x.exit_on as intent_exit_on, x.future_at as intent_future_at,
             x.names as tag_names,
             coalesce(x.names && s.trade_in_tags, false) as trade_tag,
             coalesce(x.names && s.family_tags, false) as family_tag,
@@ -652,7 +643,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
       ) m
       offset 0
       ) n
-      left join (select * from customer_facts where ${inScope(sql`customer_id`)} and ${part(sql`customer_id`)}) t on t.customer_id = n.customer_id`);
+      left join ${storedOf('customer_facts', part)} t on t.customer_id = n.customer_id`);
 
     // 5. Write what changed, in batches by customer-id range, each batch its own short transaction (the unchanged
     // rows were only read by the joins above, never locked or rewritten). Each half writes its own rows on its own
@@ -700,11 +691,14 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     // Stages 3 and 4 are CPU-bound passes over every vehicle and customer that PostgreSQL runs on one core: a full
     // refresh splits the customers in two id ranges and runs each half on its own session, side by side. The halves
     // are read back through views (segwork_vall, segwork_call).
+    // A daily run's customers due (tens of thousands) are split the same way, at the middle of the scope.
     const halves: ((col: SQL) => SQL)[] = [];
-    if (scoped) halves.push(() => sql`true`);
+    if (kind === 'incremental') halves.push(() => sql`true`);
     else {
       const [mid] = (
-        await exec(sql`select id::text as id from customers order by id
+        scoped
+          ? await exec(sql`select id::text as id from segwork_scope order by id offset ${Math.floor((result.due ?? 0) / 2)} limit 1`)
+          : await exec(sql`select id::text as id from customers order by id
           offset greatest(0, (select reltuples::bigint from pg_class where oid = 'customers'::regclass) / 2) limit 1`)
       ).rows as { id: string }[];
       if (mid) halves.push((col) => sql`${col} < ${mid.id}::uuid`, (col) => sql`${col} >= ${mid.id}::uuid`);
@@ -717,6 +711,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         const db2 = drizzle(second);
         const exec2: Exec = async (q) => (await db2.execute(q)) as unknown as pg.QueryResult;
         await exec2(sql`set work_mem = '256MB'`);
+        if (scoped) await exec2(sql`set max_parallel_workers_per_gather = 0`);
         execs.push(exec2);
       }
       // Both halves run to the end (neither session is released mid-statement); the first failure is rethrown.
@@ -736,6 +731,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     } finally {
       if (second) {
         await second.query('reset work_mem').catch(() => {});
+        await second.query('reset max_parallel_workers_per_gather').catch(() => {});
         second.release();
       }
     }

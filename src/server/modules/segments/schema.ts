@@ -35,21 +35,20 @@ export const customerFacts = pgTable(
     hasTradeInIntent: boolean('has_trade_in_intent').notNull().default(false),
     hasAddOnIntent: boolean('has_add_on_intent').notNull().default(false),
     churnRisk: churnRisk('churn_risk').notNull().default('low'),
-    /** 0–100 in steps of 5, from `churn_since` (brought up to date daily by the calendar sweep). */
-    churnScore: integer('churn_score').notNull().default(0),
     /** Meets any trade-in criterion (age, mileage, repairs, intent). */
     tradeInCandidate: boolean('trade_in_candidate').notNull().default(false),
     tradeInScore: integer('trade_in_score').notNull().default(0),
-    /** In words, e.g. {车龄 5.2 年, 预计 86,000 km, 6 个月内维修 3 次, 浏览新车 2 次}. */
-    tradeInReasons: text('trade_in_reasons').array().notNull().default(sql`'{}'::text[]`),
-    /** The reasons that do not move with the calendar (all but age and mileage), from which the sweep rebuilds the list. */
+    /**
+     * The trade-in reasons in words that do not move with the calendar, e.g. {6 个月内维修 3 次, 浏览新车 2 次}; the age
+     * and mileage ones ({车龄 5.2 年, 预计 86,000 km}) are put in front when read (calendar.ts).
+     */
     tradeInOtherReasons: text('trade_in_other_reasons').array().notNull().default(sql`'{}'::text[]`),
     nextMaintenanceDueDate: date('next_maintenance_due_date'),
     /** The soonest insurance expiry from today on; else the latest past one. */
     nextInsuranceExpiry: date('next_insurance_expiry'),
-    maxEstimatedMileageKm: integer('max_estimated_mileage_km'),
-    // Anchors of the values that move with the calendar: the daily sweep (`sweepCalendarFacts`) recomputes churn risk
-    // and score, estimated mileage, trade-in candidate, score and reasons from these alone (segments/calendar.ts).
+    // Anchors of the values that move with the calendar (segments/calendar.ts). Churn score, the highest estimated
+    // mileage and the age and mileage reasons are computed from them when read; churn risk, trade-in candidate and
+    // score (indexed, filtered on) are stored and brought up to date by the daily calendar sweep.
     /** The oldest delivery (or purchase) date among the vehicles in use: the age part of the trade-in score. */
     oldestVehicleDay: date('oldest_vehicle_day'),
     /** The vehicle with the highest estimated mileage: its last reading, the day of it, and km per day. */
@@ -73,6 +72,8 @@ export const customerFacts = pgTable(
      * The daily refresh recomputes only the customers due (at most a day early); null = never without new records.
      */
     staleOn: date('stale_on'),
+    /** The first day a swept value may change (a churn threshold, an age or mileage step): the sweep skips the rest. */
+    sweepOn: date('sweep_on'),
     /**
      * Marketing consent per channel, copied here so that the most common segment condition needs no second table. The
      * message gate still checks the consent record itself at send time.
@@ -98,10 +99,9 @@ export const customerFacts = pgTable(
 );
 
 /**
- * Derived facts per vehicle in use, maintained with the owner's customer facts. Values that move every day are stored
- * so that they change rarely: age to 0.1 year, estimated mileage to 1,000 km, both brought up to date by the daily
- * calendar sweep from `base_day` and the estimate's anchor; the maintenance due date is fixed by the readings, not by
- * today.
+ * Derived facts per vehicle in use, maintained with the owner's customer facts. Nothing here moves with the calendar:
+ * age (to 0.1 year) and estimated mileage (to 1,000 km) are computed when read from `base_day` and the estimate's
+ * anchor (calendar.ts); the maintenance due date is fixed by the readings, not by today.
  */
 export const vehicleFacts = pgTable(
   'vehicle_facts',
@@ -110,7 +110,6 @@ export const vehicleFacts = pgTable(
     vehicleId: uuid('vehicle_id').primaryKey(),
     customerId: uuid('customer_id').notNull(),
     storeId: uuid('store_id').notNull(),
-    ageYears: numeric('age_years', { precision: 6, scale: 2, mode: 'number' }),
     /** Delivery date, else purchase date: what the age counts from. */
     baseDay: date('base_day'),
     /** Where the mileage estimate's straight line starts (the last reading, else delivery at 0 km). */
@@ -119,7 +118,6 @@ export const vehicleFacts = pgTable(
     kmPerDay: real('km_per_day'),
     lastReadingKm: integer('last_reading_km'),
     lastReadingDate: date('last_reading_date'),
-    estimatedMileageKm: integer('estimated_mileage_km'),
     nextMaintenanceDueDate: date('next_maintenance_due_date'),
     nextMaintenanceDueKm: integer('next_maintenance_due_km'),
     firstServiceDone: boolean('first_service_done').notNull().default(false),

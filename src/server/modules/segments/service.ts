@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import ExcelJS from 'exceljs';
 import { PassThrough, type Readable } from 'node:stream';
@@ -44,6 +44,7 @@ import { importJobs } from '../imports/schema.js';
 import { staff, stores } from '../org/schema.js';
 import { vehicleModels, vehicles } from '../vehicles/schema.js';
 import { compileRule, SEGMENT_FROM, segmentCountSql, type TCompileContext } from './compiler.js';
+import { liveCustomerFields, liveVehicleFields } from './calendar.js';
 import { FactsBusyError, loadStoreSettings, refreshFacts, settingsDigest, type TRefreshOptions, type TRefreshResult } from './facts.js';
 import { localDate, mergeSettings } from './rules.js';
 import { customerFacts, segmentEventReceipts, segments, segmentSettings, vehicleFacts } from './schema.js';
@@ -178,7 +179,7 @@ export function createSegmentsService(deps: { db: TDb; clock: Clock; jobs: Jobs 
 
   async function vehicleFactsOf(customerId: string) {
     return db
-      .select({ f: vehicleFacts, plate: vehicles.plate, status: vehicles.status, series: vehicleModels.series, modelName: vehicleModels.name })
+      .select({ f: vehicleFacts, live: liveVehicleFields(localDate(clock.now(), timeZone)), plate: vehicles.plate, status: vehicles.status, series: vehicleModels.series, modelName: vehicleModels.name })
       .from(vehicleFacts)
       .innerJoin(vehicles, eq(vehicles.id, vehicleFacts.vehicleId))
       .leftJoin(vehicleModels, eq(vehicleModels.id, vehicles.modelId))
@@ -186,13 +187,22 @@ export function createSegmentsService(deps: { db: TDb; clock: Clock; jobs: Jobs 
       .orderBy(sql`${vehicleFacts.nextMaintenanceDueDate} asc nulls last`, asc(vehicleFacts.vehicleId));
   }
 
+  /** Facts rows with the values computed when read (calendar.ts), for today. */
+  function selectFacts(where: SQL) {
+    return db
+      .select({ ...getTableColumns(customerFacts), ...liveCustomerFields(localDate(clock.now(), timeZone)) })
+      .from(customerFacts)
+      .where(where);
+  }
+  type TFactsWithLive = Awaited<ReturnType<typeof selectFacts>>[number];
+
   async function lastFullAsOf(): Promise<string | null> {
     const r = await db.execute<{ as_of: string }>(sql`select max(as_of)::text as as_of from segment_fact_runs where kind in ('full', 'daily') and finished_at is not null and error is null`);
     return r.rows[0]?.as_of ?? null;
   }
 
   /** Facts rows → the API shape (labels in Chinese; the console switches language from the option lists). */
-  function factsOut(f: typeof customerFacts.$inferSelect, vs: Awaited<ReturnType<typeof vehicleFactsOf>>, lastFull: string | null): TCustomerFacts {
+  function factsOut(f: TFactsWithLive, vs: Awaited<ReturnType<typeof vehicleFactsOf>>, lastFull: string | null): TCustomerFacts {
     const asOf = lastFull && lastFull > f.asOf ? lastFull : f.asOf;
     // Countdowns are counted from the business day of the request, not of the computation.
     const today = localDate(clock.now(), timeZone);
@@ -226,14 +236,14 @@ export function createSegmentsService(deps: { db: TDb; clock: Clock; jobs: Jobs 
       maxEstimatedMileageKm: f.maxEstimatedMileageKm,
       asOf,
       computedAt: f.computedAt,
-      vehicles: vs.map(({ f: v, plate, status, series, modelName }) => ({
+      vehicles: vs.map(({ f: v, live, plate, status, series, modelName }) => ({
         vehicleId: v.vehicleId,
         plate,
         modelName: modelName === null ? null : [series, modelName].filter(Boolean).join(' '),
         status,
-        ageYears: v.ageYears === null ? null : Number(v.ageYears),
+        ageYears: live.ageYears,
         kmPerDay: v.kmPerDay === null ? null : Math.round(v.kmPerDay * 10) / 10,
-        estimatedMileageKm: v.estimatedMileageKm,
+        estimatedMileageKm: live.estimatedMileageKm,
         lastReadingKm: v.lastReadingKm,
         lastReadingDate: v.lastReadingDate,
         nextMaintenanceDueDate: v.nextMaintenanceDueDate,
@@ -327,7 +337,7 @@ export function createSegmentsService(deps: { db: TDb; clock: Clock; jobs: Jobs 
             spend12mFen: customerFacts.spend12mFen,
             nextMaintenanceDueDate: customerFacts.nextMaintenanceDueDate,
             nextInsuranceExpiry: customerFacts.nextInsuranceExpiry,
-            maxEstimatedMileageKm: customerFacts.maxEstimatedMileageKm,
+            maxEstimatedMileageKm: liveCustomerFields(localDate(clock.now(), timeZone)).maxEstimatedMileageKm,
           },
         })
         .from(customers)
@@ -470,7 +480,7 @@ export function createSegmentsService(deps: { db: TDb; clock: Clock; jobs: Jobs 
         .from(customers)
         .where(and(eq(customers.id, customerId), storeScope(actor, customers.storeId)));
       if (!c) throw new NotFoundError('客户');
-      let [f] = await db.select().from(customerFacts).where(eq(customerFacts.customerId, customerId));
+      let [f] = await selectFacts(eq(customerFacts.customerId, customerId));
       if (!f && c.status === 'active') {
         try {
           await refresh({ customerIds: [customerId], lockWaitMs: 3000 });
@@ -478,7 +488,7 @@ export function createSegmentsService(deps: { db: TDb; clock: Clock; jobs: Jobs 
           if (err instanceof FactsBusyError) throw new BusinessRuleError('facts-busy', '客户洞察正在更新，请稍后刷新 / Customer insights are being updated, try again shortly');
           throw err;
         }
-        [f] = await db.select().from(customerFacts).where(eq(customerFacts.customerId, customerId));
+        [f] = await selectFacts(eq(customerFacts.customerId, customerId));
       }
       if (!f) throw new NotFoundError('客户洞察');
       const [vs, lastFull] = await Promise.all([vehicleFactsOf(customerId), lastFullAsOf()]);
@@ -486,9 +496,9 @@ export function createSegmentsService(deps: { db: TDb; clock: Clock; jobs: Jobs 
     },
 
     /** Facts of several customers (e.g. a list page), keyed by customer id; customers without facts are absent. */
-    async factsByCustomer(customerIds: string[]): Promise<Map<string, typeof customerFacts.$inferSelect>> {
+    async factsByCustomer(customerIds: string[]): Promise<Map<string, TFactsWithLive>> {
       if (customerIds.length === 0) return new Map();
-      const rows = await db.select().from(customerFacts).where(inArray(customerFacts.customerId, customerIds));
+      const rows = await selectFacts(inArray(customerFacts.customerId, customerIds));
       return new Map(rows.map((r) => [r.customerId, r]));
     },
 
