@@ -24,6 +24,4 @@ ALTER TABLE "customer_facts" DROP COLUMN "churn_score";--> statement-breakpoint
 ALTER TABLE "customer_facts" DROP COLUMN "trade_in_reasons";--> statement-breakpoint
 ALTER TABLE "customer_facts" DROP COLUMN "max_estimated_mileage_km";--> statement-breakpoint
 ALTER TABLE "vehicle_facts" DROP COLUMN "age_years";--> statement-breakpoint
-ALTER TABLE "vehicle_facts" DROP COLUMN "estimated_mileage_km";;--> statement-breakpoint
--- Room on each page for the daily calendar sweep's updates to stay on the page (HOT) when no indexed column changes.
-ALTER TABLE "customer_facts" SET (fillfactor = 85);
+ALTER TABLE "vehicle_facts" DROP COLUMN "estimated_mileage_km";

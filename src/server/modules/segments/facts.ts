@@ -1,6 +1,7 @@
 /**
- * Derived facts: set-based SQL that recomputes `vehicle_facts` and `customer_facts` for every customer (the daily
- * run) or for a given set of customers (after their records changed).
+ * Derived facts: set-based SQL that recomputes `vehicle_facts` and `customer_facts` from the records — for everyone
+ * (full: the first run, a settings change, the weekly reconciliation), for a given set of customers (after their
+ * records changed), or for the customers due (the daily run, after the calendar sweep; ADR 0009).
  *
  * How it stays fast and flat at 1M customers / 10M repair orders:
  * - Each source table is read once, set-based: repair orders in ONE pass grouped by (customer, vehicle) — visits,
@@ -8,11 +9,13 @@
  *   aggregate; then vehicles and customers, each level of a statement computing its values once.
  * - Intermediate results live in unlogged work tables (`segwork_*`: no WAL; unlike temporary tables, parallel workers
  *   and a second session can read them), dropped at the end. PostgreSQL bounds their memory (work_mem; beyond it hash
- *   aggregates spill to disk); Node holds nothing but batch bounds. A full run computes and writes vehicles and customers in two
- *   halves on two sessions (both cores).
+ *   aggregates spill to disk); Node holds nothing but batch bounds. Full and daily runs compute and write vehicles and
+ *   customers in two halves on two sessions (both cores).
  * - Each stage compares with the stored facts in the same pass; only rows whose values changed are written, with
  *   INSERT … SELECT … ON CONFLICT DO UPDATE in batches by customer-id range (each batch its own short transaction).
- *   Stored values are chosen to stay put from day to day, so a daily run rewrites about a tenth of the rows.
+ * - Nothing stored moves with the calendar by itself: values that do are computed when read or swept from anchors
+ *   (calendar.ts), and every other value carries the day it next changes (`stale_on`), so that a daily run recomputes
+ *   only the customers due.
  * - "Today" comes from the caller (`asOf`), never from now() inside SQL: a run for any date is reproducible.
  *
  * A session advisory lock serialises refreshes (a full run and an incremental one never interleave their writes).
