@@ -54,6 +54,9 @@ export async function startJobs(url: string, opts: { schedule?: boolean; supervi
         });
         if (def.cron) await boss.schedule(def.id, def.cron, {}, { tz: workOpts?.timezone ?? 'Asia/Shanghai' });
       }
+      // The schedules are exactly this release's cron jobs: one a release retired (renamed or gone) stops firing.
+      const cron = new Set(defs.filter((d) => d.cron).map((d) => d.id));
+      for (const s of await boss.getSchedules()) if (!cron.has(s.name)) await boss.unschedule(s.name);
     },
     stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }),
   };

@@ -51,4 +51,17 @@ describe('messaging and tasks jobs on pg-boss', () => {
     const escalated = await eventually(async () => (await env.ctx.db.select().from(tasks).where(eq(tasks.id, t.id)))[0]!.escalationLevel === 1);
     expect(escalated).toBe(true);
   });
+
+  // Last: it leaves the worker without schedules.
+  it('drops the schedule of a cron job the release no longer has (a renamed job stops firing under its old name)', async () => {
+    const boss = env.ctx.jobs!.boss;
+    await boss.createQueue('segments.refresh-all');
+    await boss.schedule('segments.refresh-all', '0 5 * * *', {}, { tz: 'Asia/Shanghai' });
+    expect((await boss.getSchedules()).map((x) => x.name)).toContain('segments.refresh-all');
+    const cronIds = [...messagingJobs(env.ctx), ...tasksJobs(env.ctx)].filter((d) => d.cron).map((d) => d.id);
+    await env.ctx.jobs!.work([]);
+    const left = (await boss.getSchedules()).map((x) => x.name);
+    expect(left).not.toContain('segments.refresh-all');
+    for (const id of cronIds) expect(left).not.toContain(id);
+  });
 });
