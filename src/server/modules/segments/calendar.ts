@@ -117,8 +117,8 @@ export function tradeInReasonsSql(today: SQL | string, a: TCalendarAnchors): SQL
     ], null) || ${a.otherReasons} end)`;
 }
 
-/** `d` as a day a value changes, no earlier than tomorrow; null stays null. */
-function fromTomorrow(today: SQL | string, d: SQL): SQL {
+/** `d` as a day a value changes, no earlier than tomorrow (what is due today has just been computed); null stays null. */
+export function fromTomorrowSql(today: SQL | string, d: SQL): SQL {
   return sql`(case when ${d} is not null then greatest(${d}, ${today}::date + 1) end)`;
 }
 
@@ -145,10 +145,10 @@ export function sweepOnSql(today: SQL | string, a: TCalendarAnchors): SQL {
   const cd = sql`(${today}::date - ${a.churnSince})`;
   const age = sql`round((${today}::date - ${a.oldestVehicleDay}) / 36.525)`;
   return sql`(case when ${a.vehicleCount} > 0 then least(
-      ${fromTomorrow(today, sql`case when ${cd} < ${a.churnMediumDays} then ${a.churnSince} + ${a.churnMediumDays} end`)},
-      ${fromTomorrow(today, sql`case when ${cd} < ${a.churnHighDays} then ${a.churnSince} + ${a.churnHighDays} end`)},
-      ${fromTomorrow(today, sql`case when not ${ageHitSql(today, a)} then ${a.oldestVehicleDay} + ceil((${age} + 0.5) * 36.525)::int end`)},
-      ${fromTomorrow(today, sql`case when not ${kmHitSql(today, a)} then ${nextKmStepSql(today, a.kmAnchorKm, a.kmPerDay, a.kmAnchorDay)} end`)}
+      ${fromTomorrowSql(today, sql`case when ${cd} < ${a.churnMediumDays} then ${a.churnSince} + ${a.churnMediumDays} end`)},
+      ${fromTomorrowSql(today, sql`case when ${cd} < ${a.churnHighDays} then ${a.churnSince} + ${a.churnHighDays} end`)},
+      ${fromTomorrowSql(today, sql`case when not ${ageHitSql(today, a)} then ${a.oldestVehicleDay} + ceil((${age} + 0.5) * 36.525)::int end`)},
+      ${fromTomorrowSql(today, sql`case when not ${kmHitSql(today, a)} then ${nextKmStepSql(today, a.kmAnchorKm, a.kmPerDay, a.kmAnchorDay)} end`)}
     ) end)`;
 }
 

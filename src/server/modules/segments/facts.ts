@@ -29,7 +29,7 @@ import type { TFactSettings } from '../../../contracts/segments.js';
 import type { TDb } from '../../db/index.js';
 import { addDays, addMonths, anyWordPattern, localDate, localMidnight, mergeSettings } from './rules.js';
 import { segmentFactRuns, segmentSettings } from './schema.js';
-import { churnRiskSql, estimatedKmRawSql, storedAnchors, sweepOnSql, tradeInCandidateSql, tradeInScoreSql, type TCalendarAnchors } from './calendar.js';
+import { churnRiskSql, estimatedKmRawSql, fromTomorrowSql, storedAnchors, sweepOnSql, tradeInCandidateSql, tradeInScoreSql, type TCalendarAnchors } from './calendar.js';
 import { stores } from '../org/schema.js';
 
 /** Repair-order kinds that reset the maintenance clock, and those that count as a repair (repairs in 6 months). */
@@ -479,27 +479,15 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     // otherwise evaluate a shared expression again at every place it is used.
     const todayNum = Number(p.today.replaceAll('-', ''));
     const cCols = ['store_id', 'lifecycle_stage', 'value_tier', 'needs', 'last_visit_at', 'visits_12m', 'spend_12m_fen', 'repairs_6m', 'age', 'vehicle_count', 'has_trade_in_intent', 'has_add_on_intent', 'churn_risk', 'trade_in_candidate', 'trade_in_score', 'trade_in_other_reasons', 'trade_in_other_hit', 'next_maintenance_due_date', 'next_insurance_expiry', 'oldest_vehicle_day', 'km_anchor_km', 'km_anchor_day', 'km_per_day', 'trade_in_base', 'trade_in_age_years', 'trade_in_mileage_km', 'churn_since', 'churn_medium_days', 'churn_high_days', 'stale_on', 'sweep_on', 'consent_sms_marketing', 'consent_wechat_marketing'];
-    // The calendar values come from the anchors through the same expressions the daily sweep uses (calendar.ts).
-    const A: TCalendarAnchors = {
-      vehicleCount: sql`m.in_use`,
-      oldestVehicleDay: sql`m.oldest_day`,
-      kmAnchorKm: sql`m.l_km`,
-      kmAnchorDay: sql`m.l_day`,
-      kmPerDay: sql`m.l_rate`,
-      tradeInBase: sql`m.ti_base`,
-      tradeInAgeYears: sql`m.trade_in_age_years`,
-      tradeInMileageKm: sql`m.trade_in_mileage_km`,
-      churnSince: sql`m.churn_since`,
-      churnMediumDays: sql`m.churn_medium_days`,
-      churnHighDays: sql`m.churn_high_days`,
-      otherReasons: sql`m.other_reasons`,
-      otherHit: sql`m.other_hit`,
-    };
+    // The calendar values come from the anchors through the same expressions the daily sweep uses (calendar.ts): the
+    // inner levels name the anchors as customer_facts does, so the sweep's own mapping applies (the car count aside).
+    const A: TCalendarAnchors = { ...storedAnchors('m'), vehicleCount: sql`m.in_use` };
     const T = sql`${p.today}::date`;
     const localDay = (at: SQL) => sql`(${at} at time zone ${p.tz})::date`;
     // A day from which a value changes, no earlier than tomorrow (what is due today has just been computed).
-    const fromTomorrow = (d: SQL) => sql`(case when ${d} is not null then greatest(${d}, ${T} + 1) end)`;
-    const eff = (w: string) => sql.raw(`(case when ${w}.est_anchor_day > '${p.today}'::date then 0 else ${w}.km_per_day::float8 end)`);
+    const fromTomorrow = (d: SQL) => fromTomorrowSql(T, d);
+    // A line's slope from today on: nothing before its anchor day.
+    const eff = (w: string) => sql`(case when ${sql.raw(w)}.est_anchor_day > ${T} then 0 else ${sql.raw(w)}.km_per_day::float8 end)`;
     const leaderStage = (ex: Exec, k: number) => ex(sql`create unlogged table ${sql.raw(`segwork_l_${k}`)} as
       select distinct on (w.customer_id) w.customer_id, w.est_anchor_km as l_km, w.est_anchor_day as l_day, w.km_per_day as l_rate,
         w.est_now as l_est, ${eff('w')} as l_eff
@@ -533,15 +521,15 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
         ${churnRiskSql(T, A)} as churn_risk,
         ${tradeInCandidateSql(T, A)} as trade_in_candidate,
         ${tradeInScoreSql(T, A)} as trade_in_score,
-        m.other_reasons as trade_in_other_reasons,
-        m.other_hit as trade_in_other_hit,
+        m.trade_in_other_reasons,
+        m.trade_in_other_hit,
         m.next_maintenance_due_date,
         m.next_insurance_expiry,
-        m.oldest_day as oldest_vehicle_day,
-        m.l_km as km_anchor_km,
-        m.l_day as km_anchor_day,
-        m.l_rate as km_per_day,
-        m.ti_base as trade_in_base,
+        m.oldest_vehicle_day,
+        m.km_anchor_km,
+        m.km_anchor_day,
+        m.km_per_day,
+        m.trade_in_base,
         m.trade_in_age_years,
         m.trade_in_mileage_km,
         m.churn_since,
@@ -569,28 +557,28 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
           k.in_use > 0 and (k.valuations >= k.trade_in_valuations or k.model_views >= k.trade_in_model_views or k.trade_tag) as intent,
           k.repairs >= k.trade_in_repairs as repairs_hit,
           k.repairs >= k.trade_in_repairs
-            or (k.in_use > 0 and (k.valuations >= k.trade_in_valuations or k.model_views >= k.trade_in_model_views or k.trade_tag)) as other_hit,
+            or (k.in_use > 0 and (k.valuations >= k.trade_in_valuations or k.model_views >= k.trade_in_model_views or k.trade_tag)) as trade_in_other_hit,
           (15 * least(1, k.repairs::float8 / greatest(k.trade_in_repairs, 1))
             + case when k.in_use > 0 and (k.valuations >= k.trade_in_valuations or k.model_views >= k.trade_in_model_views or k.trade_tag) then 15
-                   else 5 * least(2, k.model_views + k.valuations) end)::real as ti_base,
+                   else 5 * least(2, k.model_views + k.valuations) end)::real as trade_in_base,
           array_remove(array[
             case when k.repairs >= k.trade_in_repairs then '6 个月内维修 ' || k.repairs || ' 次' end,
             case when k.model_views > 0 then '浏览新车 ' || k.model_views || ' 次' end,
             case when k.valuations > 0 then '申请估价 ' || k.valuations || ' 次' end,
             case when k.trade_tag then '标签：' || array_to_string(array(select unnest(k.tag_names) intersect select unnest(k.trade_in_tags)), '、') end
-          ], null) as other_reasons,
+          ], null) as trade_in_other_reasons,
           k.family_vehicle or k.family_notes or k.family_tag as family,
           k.business_occ or k.business_tag or (k.business_luxury and k.any_luxury) as business,
           coalesce(k.age < k.young_max_age, false) as young
         from (
           select c.id as customer_id, c.store_id, c.birthday,
             coalesce(vc.in_use, 0) as in_use, coalesce(vc.total, 0) as total,
-            ${p.today}::date - vc.newest_day as min_age_days, vc.newest_day, vc.oldest_day,
+            ${p.today}::date - vc.newest_day as min_age_days, vc.newest_day, vc.oldest_day as oldest_vehicle_day,
             coalesce(vc.any_luxury, false) as any_luxury, coalesce(vc.family_vehicle, false) as family_vehicle,
             vc.next_maintenance_due_date, vc.next_insurance_expiry, vc.min_future_insurance,
             coalesce(vc.spend_12m, 0) as spend, coalesce(vc.visits_12m, 0) as visits, coalesce(vc.repairs_6m, 0) as repairs,
             vc.last_visit_at, vc.w12_at, vc.w6_at, vc.kink,
-            l.l_km, l.l_day, l.l_rate, ot.overtake, fu.future_at as ro_future_at,
+            l.l_km as km_anchor_km, l.l_day as km_anchor_day, l.l_rate as km_per_day, ot.overtake, fu.future_at as ro_future_at,
             -- the last sign of life: a visit, else the delivery of the newest car
             greatest(${localDay(sql`vc.last_visit_at`)}, vc.newest_day) as churn_since,
             coalesce(x.valuations, 0) as valuations, coalesce(x.model_views, 0) as model_views, coalesce(x.add_on, 0) as add_on,
