@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../seed/demo.js';
 import { createTestEnv, login, type TestEnv } from '../../testing/harness.js';
 import { addDays } from './rules.js';
-import { insertRo, insertVehicle } from './test-fixtures.js';
+import { insertCustomer, insertRo, insertVehicle } from './test-fixtures.js';
 
 const START = '2026-11-23';
 let env: TestEnv;
@@ -89,5 +89,29 @@ describe('daily refresh = full refresh, day by day', () => {
     expect(put.statusCode).toBe(200);
     expect((await svc().refreshDaily(addDays(last, 2))).kind).toBe('full');
     expect((await svc().refreshDaily(addDays(last, 3))).kind).toBe('daily');
+  }, 120_000);
+
+  it('a daily refresh also computes a customer created since the last run and drops the facts of one merged away', async () => {
+    const last = (await db().execute<{ d: string }>(sql`select max(as_of)::text as d from segment_fact_runs where finished_at is not null`)).rows[0]!.d;
+    const [store] = (await db().execute<{ id: string }>(sql`select id from stores order by id limit 1`)).rows;
+    const fresh = await insertCustomer(db(), { storeId: store!.id });
+    const [merged] = (await db().execute<{ id: string }>(sql`update customers set status = 'merged'
+      where id = (select customer_id from customer_facts order by customer_id limit 1) returning id`)).rows;
+    const hasFacts = async (id: string) => (await db().execute(sql`select 1 from customer_facts where customer_id = ${id}`)).rows.length > 0;
+    expect(await hasFacts(fresh.id)).toBe(false);
+    expect(await hasFacts(merged!.id)).toBe(true);
+    const daily = await svc().refreshDaily(addDays(last, 1));
+    expect(daily.kind).toBe('daily');
+    expect(await hasFacts(fresh.id)).toBe(true);
+    expect(await hasFacts(merged!.id)).toBe(false);
+  }, 120_000);
+
+  it('a daily refresh with more customers due than its limit refreshes everyone', async () => {
+    const last = (await db().execute<{ d: string }>(sql`select max(as_of)::text as d from segment_fact_runs where finished_at is not null`)).rows[0]!.d;
+    await db().execute(sql`update customer_facts set stale_on = ${last}::date`);
+    const r = await svc().refreshFacts({ asOf: addDays(last, 1), due: true, dueFullAbove: 10 });
+    expect(r.kind).toBe('full');
+    expect(r.due).toBeGreaterThan(10);
+    expect(r.customers).toBeGreaterThan(300);
   }, 120_000);
 });

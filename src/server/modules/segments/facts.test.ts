@@ -147,6 +147,15 @@ describe('value tier, needs, churn and trade-in', () => {
     expect(await factsOf(lux.c.id)).toMatchObject({ valueTier: 'high_value', needs: ['family', 'business', 'young'], age: 25 });
   });
 
+  it('a car with no delivery date and no reading adds nothing for age or mileage to the trade-in score', async () => {
+    const c = await insertCustomer(db(), { storeId: store1 });
+    await insertVehicle(db(), c, { modelId: (await insertModel(db())).id });
+    await env.ctx.services.segments.refreshFacts({ customerIds: [c.id] });
+    const f = (await factsOf(c.id))!;
+    expect(f).toMatchObject({ vehicleCount: 1, tradeInScore: 0, tradeInCandidate: false });
+    expect(f.tradeInReasons).toEqual([]);
+  });
+
   it('a small spender asking for a valuation is potential and a replacement customer, with the reasons in words', async () => {
     const { c, v } = await owner('2024-06-01');
     await insertRo(db(), v, '2026-06-01', { kind: 'repair' });
