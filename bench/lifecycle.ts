@@ -65,19 +65,38 @@ async function bareAggregation(db: TDb, log: (line: string) => void): Promise<nu
   return Math.min(...times);
 }
 
-export async function runFactsBench(opts: { databaseUrl: string; log: (l: string) => void; asOf?: string; runs?: number }): Promise<Record<string, number | string>[]> {
-  const { log } = opts;
-  const database = connect(opts.databaseUrl, { max: 4, applicationName: 'baoke-bench-facts' });
+/**
+ * What both lifecycle scenarios start with: a connection (migrations applied), the Node RSS sampled every 100 ms, the
+ * dataset's size and its "today" (the day of the latest repair order unless `asOf` is given).
+ */
+async function openBench(opts: { databaseUrl: string; asOf?: string }, applicationName: string, max: number) {
+  const database = connect(opts.databaseUrl, { max, applicationName });
   let rssMax = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     rssMax = Math.max(rssMax, process.memoryUsage().rss);
   }, 100);
+  const close = async () => {
+    clearInterval(sampler);
+    await database.close();
+  };
   try {
     await runMigrations(database.pool);
     const db = database.db;
     const one = async <T>(q: ReturnType<typeof sql>) => (await db.execute(q)).rows[0] as T;
     const { customers, ros } = await one<{ customers: number; ros: number }>(sql`select (select count(*) from customers)::int as customers, (select count(*) from repair_orders)::int as ros`);
     const asOf = opts.asOf ?? (await one<{ d: string }>(sql`select to_char(max(opened_at) at time zone ${TZ}, 'YYYY-MM-DD') as d from repair_orders`)).d;
+    return { db, one, customers, ros, asOf, rssMb: () => Math.round(Math.max(rssMax, process.memoryUsage().rss) / 2 ** 20), close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+export async function runFactsBench(opts: { databaseUrl: string; log: (l: string) => void; asOf?: string; runs?: number }): Promise<Record<string, number | string>[]> {
+  const { log } = opts;
+  const b = await openBench(opts, 'baoke-bench-facts', 4);
+  const { db, one, customers, ros, asOf } = b;
+  try {
     log(`facts bench: ${customers.toLocaleString('en-US')} customers, ${ros.toLocaleString('en-US')} repair orders, as of ${asOf}`);
     await db.execute(sql`analyze`);
 
@@ -137,11 +156,10 @@ export async function runFactsBench(opts: { databaseUrl: string; log: (l: string
       }
       rows.push({ case: label, ms: median(times), max: Math.max(...times), matches: n, target: '≤ 300 ms' });
     }
-    rows.push({ case: 'bench process RSS (max)', ms: '—', mb: Math.round(rssMax / 2 ** 20), target: 'flat' });
+    rows.push({ case: 'bench process RSS (max)', ms: '—', mb: b.rssMb(), target: 'flat' });
     return rows;
   } finally {
-    clearInterval(sampler);
-    await database.close();
+    await b.close();
   }
 }
 
@@ -182,17 +200,9 @@ export async function runLifecycleBench(opts: { databaseUrl: string; log: (l: st
   const { createServices } = await import('../src/server/context.js');
   const { fixedClock } = await import('../src/server/platform/clock.js');
   const { SYSTEM_ACTOR } = await import('../src/server/platform/rbac.js');
-  const database = connect(opts.databaseUrl, { max: 6, applicationName: 'baoke-bench-lifecycle' });
-  let rssMax = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    rssMax = Math.max(rssMax, process.memoryUsage().rss);
-  }, 100);
+  const b = await openBench(opts, 'baoke-bench-lifecycle', 6);
+  const { db, one, customers, ros, asOf } = b;
   try {
-    await runMigrations(database.pool);
-    const db = database.db;
-    const one = async <T>(q: ReturnType<typeof sql>) => (await db.execute(q)).rows[0] as T;
-    const { customers, ros } = await one<{ customers: number; ros: number }>(sql`select (select count(*) from customers)::int as customers, (select count(*) from repair_orders)::int as ros`);
-    const asOf = opts.asOf ?? (await one<{ d: string }>(sql`select to_char(max(opened_at) at time zone ${TZ}, 'YYYY-MM-DD') as d from repair_orders`)).d;
     const clock = fixedClock(`${asOf}T06:00:00+08:00`);
     const services = createServices({ db, clock, jobs: null, config: { ...loadConfig(), BAOKE_TIMEZONE: TZ } });
     await services.journeys.ensureDefaultRules();
@@ -256,11 +266,10 @@ export async function runLifecycleBench(opts: { databaseUrl: string; log: (l: st
     const times: number[] = [];
     for (let i = 0; i < 5; i++) times.push((await time(() => db.execute(q)))[1]);
     rows.push({ case: 'segment count, 4 conditions, group-wide', ms: median(times), target: '≤ 300 ms' });
-    rows.push({ case: 'bench process RSS (max)', ms: '—', mb: Math.round(rssMax / 2 ** 20), target: '≤ 400 MB, flat' });
+    rows.push({ case: 'bench process RSS (max)', ms: '—', mb: b.rssMb(), target: '≤ 400 MB, flat' });
     rows.push({ case: 'daily run per 1,000 customers', ms: Math.round((dailyMs / customers) * 1000 * 10) / 10, target: '× 1,000 at 1M ≤ 30 s' });
     return rows;
   } finally {
-    clearInterval(sampler);
-    await database.close();
+    await b.close();
   }
 }
