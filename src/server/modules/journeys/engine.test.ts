@@ -1,17 +1,17 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../platform/rbac.js';
-import { seedDemoOrg, type SeededOrg } from '../../seed/org.js';
-import { createTestEnv, type TestEnv } from '../../testing/harness.js';
+import type { SeededOrg } from '../../seed/org.js';
+import type { TestEnv } from '../../testing/harness.js';
 import { domainEvents } from '../audit/schema.js';
 import { messages } from '../messaging/schema.js';
 import { addDays } from '../segments/rules.js';
 import { vehicleFacts } from '../segments/schema.js';
-import { insertCustomer, insertModel, insertRo, insertVehicle, at } from '../segments/test-fixtures.js';
+import { insertCustomer, insertRo, insertVehicle, at } from '../segments/test-fixtures.js';
 import { tasks } from '../tasks/schema.js';
 import { journeyFirings, journeyRules } from './schema.js';
 import type { TJourneysService } from './service.js';
-import { dayRun as dayRunOf, groupRule } from './test-fixtures.js';
+import { dayRun as dayRunOf, groupRule, journeysTestEnv } from './test-fixtures.js';
 
 let env: TestEnv;
 let org: SeededOrg;
@@ -20,12 +20,7 @@ let store1: string;
 let modelId: string;
 
 beforeAll(async () => {
-  env = await createTestEnv({ now: '2026-12-01T00:00:00Z' });
-  org = await seedDemoOrg(env.ctx.db);
-  svc = env.ctx.services.journeys;
-  store1 = org.stores[0]!.id;
-  modelId = (await insertModel(env.ctx.db, { firstServiceMonths: 3, maintenanceIntervalMonths: 6, maintenanceIntervalKm: 10_000 })).id;
-  await svc.ensureDefaultRules();
+  ({ env, org, svc, store1, modelId } = await journeysTestEnv());
 });
 afterAll(() => env.close());
 

@@ -1,29 +1,22 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../platform/rbac.js';
-import { seedDemoOrg, type SeededOrg } from '../../seed/org.js';
-import { createTestEnv, type TestEnv } from '../../testing/harness.js';
+import type { TestEnv } from '../../testing/harness.js';
 import { domainEvents } from '../audit/schema.js';
 import { addDays } from '../segments/rules.js';
-import { insertCustomer, insertModel, insertRo, insertVehicle, at } from '../segments/test-fixtures.js';
+import { insertCustomer, insertRo, insertVehicle, at } from '../segments/test-fixtures.js';
 import { journeyRules } from './schema.js';
 import type { TJourneysService } from './service.js';
-import { dayRun } from './test-fixtures.js';
+import { dayRun, journeysTestEnv } from './test-fixtures.js';
 
 /** The actions other modules contribute to the journeys registry: loyalty's coupon and points, the surveys' invitation. */
 let env: TestEnv;
-let org: SeededOrg;
 let svc: TJourneysService;
 let store1: string;
 let modelId: string;
 
 beforeAll(async () => {
-  env = await createTestEnv({ now: '2026-12-01T00:00:00Z' });
-  org = await seedDemoOrg(env.ctx.db);
-  svc = env.ctx.services.journeys;
-  store1 = org.stores[0]!.id;
-  modelId = (await insertModel(env.ctx.db, { firstServiceMonths: 3, maintenanceIntervalMonths: 6, maintenanceIntervalKm: 10_000 })).id;
-  await svc.ensureDefaultRules();
+  ({ env, svc, store1, modelId } = await journeysTestEnv());
 });
 afterAll(() => env.close());
 

@@ -1,6 +1,21 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { TestEnv } from '../../testing/harness.js';
+import { seedDemoOrg } from '../../seed/org.js';
+import { createTestEnv, type TestEnv } from '../../testing/harness.js';
+import { insertModel } from '../segments/test-fixtures.js';
 import { journeyRules } from './schema.js';
+
+/**
+ * The journeys tests' world: a test environment on 2026-12-01, the demo organisation, the default rules, and a model
+ * serviced first after 3 months, then every 6 months or 10,000 km.
+ */
+export async function journeysTestEnv() {
+  const env = await createTestEnv({ now: '2026-12-01T00:00:00Z' });
+  const org = await seedDemoOrg(env.ctx.db);
+  const svc = env.ctx.services.journeys;
+  const modelId = (await insertModel(env.ctx.db, { firstServiceMonths: 3, maintenanceIntervalMonths: 6, maintenanceIntervalKm: 10_000 })).id;
+  await svc.ensureDefaultRules();
+  return { env, org, svc, store1: org.stores[0]!.id, modelId };
+}
 
 /** The group's rule of that code (the default rules are group rules). */
 export async function groupRule(env: TestEnv, code: string) {
