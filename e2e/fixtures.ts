@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -76,4 +76,32 @@ export async function newSignInCode(list: TSmsList, seen: Set<string>): Promise<
     })
     .toMatch(/^\d{6}$/);
   return code;
+}
+
+/** A staff API call from the signed-in page (its session cookie, and the CSRF header for writes); fails the test on an error status. */
+export async function call<T>(page: Page, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, data?: unknown): Promise<T> {
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'baoke_csrf')?.value ?? '';
+  const res = await page.request.fetch(`/api/v1${url}`, { method, data, headers: method === 'GET' ? {} : { 'x-csrf-token': csrf } });
+  expect(res.ok(), `${method} ${url}: ${res.status()} ${await res.text()}`).toBeTruthy();
+  return (await res.json()) as T;
+}
+
+/**
+ * Picks the option with this label in an antd Select (typing it into the search box first when the select is
+ * searchable), and checks the select shows it. antd opens the dropdown with an animation and a click that lands while
+ * it moves can miss, so the pick is retried until the choice shows.
+ */
+export async function pick(page: Page, select: Locator, label: string, opts: { search?: boolean } = {}) {
+  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: exact });
+  await expect(async () => {
+    if (!(await option.first().isVisible())) {
+      await select.click();
+      if (opts.search) await select.locator('input').fill(label);
+    }
+    await option.first().click({ timeout: 2_000 });
+    await expect(select).toContainText(label, { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
+  // Multiple-choice selects stay open: close them so the next click lands on the page.
+  await page.keyboard.press('Escape');
 }

@@ -1,26 +1,4 @@
-import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures.js';
-
-async function call<T>(page: Page, method: 'POST' | 'PUT' | 'PATCH', url: string, data?: unknown): Promise<T> {
-  const csrf = (await page.context().cookies()).find((c) => c.name === 'baoke_csrf')?.value ?? '';
-  const res = await page.request.fetch(`/api/v1${url}`, { method, headers: { 'x-csrf-token': csrf }, data });
-  expect(res.status(), `${method} ${url}: ${await res.text()}`).toBeLessThan(300);
-  return (await res.json()) as T;
-}
-
-/** Picks an option by its label in an antd Select, retried while the dropdown animates. */
-async function pick(page: Page, select: Locator, label: string, opts: { search?: boolean } = {}) {
-  const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: label });
-  await expect(async () => {
-    if (!(await option.first().isVisible())) {
-      await select.click();
-      if (opts.search) await select.locator('input').fill(label);
-    }
-    await option.first().click({ timeout: 2_000 });
-    await expect(select).toContainText(label, { timeout: 2_000 });
-  }).toPass({ timeout: 20_000 });
-  await page.keyboard.press('Escape');
-}
+import { call, expect, pick, test } from './fixtures.js';
 
 test.describe('journeys', () => {
   test('a store manager builds a segment, creates a birthday rule with a task, previews, enables and runs it, completes the task and sees it on the timeline', async ({ page, signIn, snap }) => {

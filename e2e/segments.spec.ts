@@ -1,7 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import ExcelJS from 'exceljs';
 import type { Locator, Page } from '@playwright/test';
-import { expect, settle, switchLanguage, test } from './fixtures.js';
+import { expect, pick, settle, switchLanguage, test } from './fixtures.js';
 
 const MASKED_MOBILE = /^\d{3}\*{4}\d{4}$/;
 
@@ -16,26 +16,6 @@ async function previewCount(page: Page, rule: unknown): Promise<{ count: number;
   const r = await apiCall<{ count: number; sample: { id: string; name: string }[] }>(page, 'POST', '/segments/preview', { rule });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body;
-}
-
-/**
- * Picks the option with this label in an antd Select (typing it into the search box first when the select is
- * searchable), and checks the select shows it. antd opens the dropdown with an animation and a click that lands while
- * it moves can miss, so the pick is retried until the choice shows.
- */
-async function pick(page: Page, select: Locator, label: string, opts: { search?: boolean } = {}) {
-  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: exact });
-  await expect(async () => {
-    if (!(await option.first().isVisible())) {
-      await select.click();
-      if (opts.search) await select.locator('input').fill(label);
-    }
-    await option.first().click({ timeout: 2_000 });
-    await expect(select).toContainText(label, { timeout: 2_000 });
-  }).toPass({ timeout: 20_000 });
-  // Multiple-choice selects stay open: close them so the next click lands on the page.
-  await page.keyboard.press('Escape');
 }
 
 const liveCount = (page: Page) => page.getByTestId('live-count-value');

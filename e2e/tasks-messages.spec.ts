@@ -1,6 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, settle, switchLanguage, test } from './fixtures.js';
+import { call, expect, settle, switchLanguage, test } from './fixtures.js';
 
 /**
  * Tasks and messages in the staff console: "my tasks" with a not-reached call and its retry, the team board's bulk
@@ -19,14 +19,6 @@ interface StaffRow {
   username: string;
   displayName: string;
   storeId: string | null;
-}
-
-/** Calls the API as the signed-in user of the page, with the CSRF header the console sends on writes. */
-async function call<T>(page: Page, method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, data?: unknown): Promise<T> {
-  const csrf = (await page.context().cookies()).find((c) => c.name === 'baoke_csrf')?.value ?? '';
-  const res = await page.request.fetch(`/api/v1${url}`, { method, data, headers: method === 'GET' ? {} : { 'x-csrf-token': csrf } });
-  expect(res.ok(), `${method} ${url}: ${res.status()} ${await res.text()}`).toBeTruthy();
-  return (await res.json()) as T;
 }
 
 /** A customer of the signed-in user's store with a plated car (the demo has plenty). */

@@ -1,17 +1,9 @@
-import type { Page } from '@playwright/test';
-import { expect, newSignInCode, settle, signInCodesSeen, test } from './fixtures.js';
+import { call, expect, newSignInCode, settle, signInCodesSeen, test } from './fixtures.js';
 
 /**
  * The voice of the owner, end to end: a survey link answered on a phone by a detractor opens a complaint, which the
  * CX officer acknowledges, resolves, reports back and revisits until it closes; the NPS report shows the answer.
  */
-
-async function call<T>(page: Page, method: 'GET' | 'POST', url: string, data?: unknown): Promise<T> {
-  const csrf = (await page.context().cookies()).find((c) => c.name === 'baoke_csrf')?.value ?? '';
-  const res = await page.request.fetch(`/api/v1${url}`, { method, data, headers: method === 'GET' ? {} : { 'x-csrf-token': csrf } });
-  expect(res.ok(), `${method} ${url}: ${res.status()} ${await res.text()}`).toBeTruthy();
-  return (await res.json()) as T;
-}
 
 test('a detractor’s answer → complaint → acknowledged → resolved → revisit → closed, with the NPS report updated', async ({ page, signIn, snap, browser }) => {
   await signIn('cx1');
