@@ -40,26 +40,27 @@ const inboxConsentChannels = sql.raw(INBOX_CONSENT_CHANNELS.map((c) => `'${c}'`)
 const channelMatches = (r: TGateRefs) => sql`(k.channel::text = ${r.channel} or (${r.channel} = 'inbox' and k.channel::text in (${inboxConsentChannels})))`;
 
 /**
+ * The consent verdict of a row, as a lateral join (alias `kc`, columns `consent_ok` and `unsubscribed`): one index
+ * probe of the customer's consents per row. (As EXISTS expressions in a select list, the planner may instead hash
+ * all of customer_consents for each one: seconds for a few thousand messages.)
+ *
  * Marketing needs a granted marketing consent for the channel. A service notice needs a service relationship (a
  * vehicle or a repair order with the store) or a granted service consent, and no explicit service refusal.
+ * `unsubscribed`: the refusal came from an unsubscribe link (reported as `unsubscribed` rather than `no_consent`).
  */
-export function consentOkSql(r: TGateRefs): SQL {
-  return sql`(case when ${r.purpose} = 'marketing' then exists (
-      select 1 from customer_consents k where k.customer_id = ${r.customerId} and k.purpose = 'marketing' and k.granted and ${channelMatches(r)})
-    else (
-      not exists (select 1 from customer_consents k where k.customer_id = ${r.customerId} and k.purpose = 'service' and not k.granted and k.channel::text = ${r.channel})
-      and (
-        exists (select 1 from customer_consents k where k.customer_id = ${r.customerId} and k.purpose = 'service' and k.granted and ${channelMatches(r)})
-        or exists (select 1 from vehicles v where v.customer_id = ${r.customerId} and v.store_id = ${r.storeId})
-        or exists (select 1 from repair_orders ro where ro.customer_id = ${r.customerId} and ro.store_id = ${r.storeId})
-      )
-    ) end)`;
-}
-
-/** The refusal came from an unsubscribe link (reported as `unsubscribed` rather than `no_consent`). */
-export function unsubscribedSql(r: TGateRefs): SQL {
-  return sql`exists (select 1 from customer_consents k where k.customer_id = ${r.customerId} and k.purpose::text = ${r.purpose}
-    and not k.granted and k.source = ${UNSUBSCRIBE_SOURCE} and ${channelMatches(r)})`;
+export function consentJoinSql(r: TGateRefs): SQL {
+  const any = (cond: SQL) => sql`coalesce(bool_or(${cond}), false)`;
+  return sql`left join lateral (
+      select
+        case when ${r.purpose} = 'marketing' then ${any(sql`k.purpose = 'marketing' and k.granted and ${channelMatches(r)}`)}
+        else not ${any(sql`k.purpose = 'service' and not k.granted and k.channel::text = ${r.channel}`)}
+          and (${any(sql`k.purpose = 'service' and k.granted and ${channelMatches(r)}`)}
+            or exists (select 1 from vehicles v where v.customer_id = ${r.customerId} and v.store_id = ${r.storeId})
+            or exists (select 1 from repair_orders ro where ro.customer_id = ${r.customerId} and ro.store_id = ${r.storeId}))
+        end as consent_ok,
+        ${any(sql`k.purpose::text = ${r.purpose} and not k.granted and k.source = ${UNSUBSCRIBE_SOURCE} and ${channelMatches(r)}`)} as unsubscribed
+      from customer_consents k where k.customer_id = ${r.customerId}
+    ) kc on true`;
 }
 
 /** The customer's address on a channel (`c` is the customers row); the portal inbox is reached through the mobile login. */
@@ -211,13 +212,14 @@ export function gatedInsertSql(o: TGatedInsert): SQL {
       from (${o.audience}) a
       order by a.customer_id, a.firing_key
     ),
-    b as (
+    -- Materialized, b and g: each check (consent, cap) is evaluated once per row. Inlined, every later mention of
+    -- consent_ok or reason copies its subqueries, and the planner hashes all of customer_consents for each copy.
+    b as materialized (
       select aud.customer_id, c.store_id, aud.firing_key, ${JSON.stringify(o.vars)}::jsonb || aud.vars as vars,
         c.name as customer_name, s.name as store_name, s.phone as store_phone,
         veh.plate, veh.model_name, tpl.id as template_id, tpl.subject as t_subject, tpl.body as t_body, tpl.locale as t_locale,
         nullif(${addressSql(ch)}, '') as address,
-        ${o.requestedByRecipient ? sql`true` : consentOkSql(refs)} as consent_ok,
-        ${unsubscribedSql(refs)} as unsubscribed,
+        ${o.requestedByRecipient ? sql`true` : sql`kc.consent_ok`} as consent_ok, kc.unsubscribed,
         ${settingsSql.cap} as cap, ${settingsSql.windowDays} as window_days,
         ${o.requestedByRecipient ? sql`false` : q.inQuiet} as in_quiet, ${q.until} as quiet_until
       from aud
@@ -232,11 +234,12 @@ export function gatedInsertSql(o: TGatedInsert): SQL {
         limit 1
       ) veh on true
       join lateral (${templateSql(o.template, ch, pu)}) tpl on true
+      ${consentJoinSql(refs)}
     ),
     p as (
       select b.*, case when b.in_quiet then b.quiet_until else ${at} end as planned from b
     ),
-    g as (
+    g as materialized (
       select p.*, case
         when not p.consent_ok and p.unsubscribed then 'unsubscribed'
         when not p.consent_ok then 'no_consent'
@@ -287,14 +290,15 @@ export function claimDueSql(o: { now: Date; limit: number; leaseUntil: Date }): 
       limit ${o.limit}
       for update skip locked
     ),
-    chk as (
+    chk as materialized (
       select due.id, c.status::text as customer_status, nullif(${addressSql(sql`due.channel::text`)}, '') as address,
-        (due.requested_by_recipient or ${consentOkSql(refs)}) as consent_ok, ${unsubscribedSql(refs)} as unsubscribed,
+        (due.requested_by_recipient or kc.consent_ok) as consent_ok, kc.unsubscribed,
         (not due.requested_by_recipient and ${q.inQuiet}) as in_quiet, ${q.until} as quiet_until, ${settingsSql.maxAttempts} as max_attempts
       from due
       join customers c on c.id = due.customer_id
       join stores s on s.id = due.store_id
       left join messaging_settings ms on ms.store_id = due.store_id
+      ${consentJoinSql(refs)}
     ),
     r as (
       select chk.*, case
