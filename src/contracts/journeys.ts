@@ -156,6 +156,10 @@ export const ZRuleReport = z.object({
   code: z.string(),
   name: z.string(),
   storeId: ZId.nullable(),
+  /**
+   * The day's candidates that met the audience and conditions: for a date or event rule all of them (a re-run counts
+   * them again and fires none); for a daily rule those not fired before in its period (the rest are left out first).
+   */
   evaluated: z.number().int(),
   fired: z.number().int(),
   suppressed: z.number().int(),

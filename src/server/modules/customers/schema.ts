@@ -55,6 +55,10 @@ export const customers = pgTable(
     // The few merged or erased customers: the daily facts refresh removes their facts without scanning everyone.
     index('customers_inactive_idx').on(t.id).where(sql`status <> 'active'`),
     index('customers_last4_idx').on(t.mobileLast4),
+    // Birthdays by day of the year (MMDD as a number, BIRTHDAY_DAY_SQL): the birthday rule reads a day's few thousand, not everyone.
+    index('customers_birthday_day_idx')
+      .on(sql`((extract(month from ${t.birthday}))::int * 100 + (extract(day from ${t.birthday}))::int)`)
+      .where(sql`birthday is not null`),
     index('customers_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
     index('customers_name_idx').on(t.name, t.id),
     index('customers_consultant_idx').on(t.salesConsultantId),

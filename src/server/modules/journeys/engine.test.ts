@@ -292,6 +292,62 @@ describe('at most once per occurrence', () => {
   });
 });
 
+describe('daily rules', () => {
+  it('a mileage rule fires once per car, only for a car still in use and still this owner\'s', async () => {
+    const rule = await ruleOf('preventive_wear');
+    const day = '2027-04-06';
+    const over = { deliveryDate: '2023-01-01', lastMileageKm: 50_000, lastMileageAt: addDays(day, -3) };
+    const a = await car(over);
+    const sold = await car(over);
+    const moved = await car(over);
+    const newOwner = await customer();
+    const ids = [a.c.id, sold.c.id, moved.c.id, newOwner.id];
+    env.clock.set(`${day}T06:00:00+08:00`);
+    await env.ctx.services.segments.refreshAll(day);
+    // Changed after the facts were computed: the rule must not trust the facts' owner or status.
+    await env.ctx.db.execute(sql`update vehicles set status = 'sold' where id = ${sold.v.id}`);
+    await env.ctx.db.execute(sql`update vehicles set customer_id = ${newOwner.id} where id = ${moved.v.id}`);
+    const first = await svc.runRule(rule, { asOf: day, runId: null, onlyStore: null, customerIds: ids });
+    expect(first).toMatchObject({ evaluated: 1, fired: 1, error: null });
+    const next = addDays(day, 1);
+    const second = await dayRunOf(env, 'preventive_wear', next, ids);
+    // The moved car fires for its new owner; the first car has fired already and is no longer a candidate.
+    expect(second).toMatchObject({ evaluated: 1, fired: 1, error: null });
+    const firings = await env.ctx.db.select().from(journeyFirings).where(eq(journeyFirings.ruleId, rule.id));
+    const mine = firings.filter((f) => ids.includes(f.customerId)).map((f) => [f.customerId, f.vehicleId]);
+    expect(mine.sort()).toEqual([[a.c.id, a.v.id], [newOwner.id, moved.v.id]].sort());
+    expect(await dayRunOf(env, 'preventive_wear', addDays(day, 2), ids)).toMatchObject({ evaluated: 0, fired: 0 });
+  });
+
+  it('a weekly rule fires once in each ISO week', async () => {
+    const c = await customer();
+    const r = await svc.createRule(SYSTEM_ACTOR, {
+      code: 'weekly_check',
+      storeId: store1,
+      nameZh: '每周检查',
+      nameEn: 'Weekly check',
+      descriptionZh: '',
+      descriptionEn: '',
+      enabled: true,
+      trigger: { kind: 'daily', scope: 'customer', period: 'week' },
+      audience: null,
+      conditions: [],
+      actions: [{ kind: 'add_tag', params: { tag: '每周' } }],
+    });
+    const row = (await env.ctx.db.select().from(journeyRules).where(eq(journeyRules.id, r.id)))[0]!;
+    await env.ctx.services.segments.refreshAll('2027-01-04');
+    const fired: Record<string, number> = {};
+    // 2027-01-04 is the Monday of ISO week 1; the 10th its Sunday; the 11th starts week 2.
+    for (const day of ['2027-01-04', '2027-01-05', '2027-01-10', '2027-01-11', '2027-01-12']) {
+      env.clock.set(`${day}T06:00:00+08:00`);
+      fired[day] = (await svc.runRule(row, { asOf: day, runId: null, onlyStore: null, customerIds: [c.id] })).fired;
+    }
+    expect(fired).toEqual({ '2027-01-04': 1, '2027-01-05': 0, '2027-01-10': 0, '2027-01-11': 1, '2027-01-12': 0 });
+    const keys = (await env.ctx.db.select().from(journeyFirings).where(eq(journeyFirings.ruleId, r.id))).map((f) => f.firingKey).sort();
+    expect(keys).toEqual([`daily:2027-W01:${c.id}`, `daily:2027-W02:${c.id}`]);
+  });
+});
+
 describe('loyalty actions', () => {
   it('the birthday rule gives its ¥500 maintenance coupon once', async () => {
     const c = await insertCustomer(env.ctx.db, { storeId: store1, birthday: '1988-12-12' });

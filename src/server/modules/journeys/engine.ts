@@ -26,11 +26,21 @@ export interface TCandidateOptions {
   conditions: TCondition[];
   /** Only these customers (the incremental run). */
   customerIds?: string[] | null;
+  /**
+   * Leave out the keys this rule has fired already, before the joins. Runs of a daily rule set it: its audience is
+   * mostly the members that fired earlier in the period (every car over 40,000 km, every trade-in candidate of the
+   * year), and dropping them first keeps the day's work to the new ones.
+   */
+  notFiredOf?: string | null;
   /** The rule's names, prefixed to the reason of each firing. */
   ruleName: { zh: string; en: string };
 }
 
 const d = (s: string) => sql`${s}::date`;
+/** A date's day of the year as MMDD (the expression of the index customers_birthday_day_idx). */
+const birthdayDaySql = (col: SQL) => sql`((extract(month from ${col}))::int * 100 + (extract(day from ${col}))::int)`;
+/** The threshold of a mileage condition (40,000 km unless set). */
+const mileageKm = (c: TCondition) => c.km ?? 40_000;
 const localDay = (col: SQL, tz: string) => sql`(${col} at time zone ${tz})::date`;
 const midnight = (day: SQL, tz: string) => sql`((${day})::timestamp at time zone ${tz})`;
 
@@ -46,24 +56,27 @@ function triggerSql(t: TTrigger, o: TCandidateOptions): SQL {
   const tz = o.timeZone;
   if (t.kind === 'daily') {
     // Facts do not predict the future: the audience of today fires today; later days only show new members once they join.
-    const period =
-      t.period === 'once'
-        ? sql`'once'`
-        : t.period === 'year'
-          ? sql`to_char(${from}, 'YYYY')`
-          : t.period === 'quarter'
-            ? sql`to_char(${from}, 'YYYY-"Q"Q')`
-            : t.period === 'month'
-              ? sql`to_char(${from}, 'YYYY-MM')`
-              : sql`to_char(${from}, 'IYYY-"W"IW')`;
+    const format = t.period === 'once' ? null : { year: 'YYYY', quarter: 'YYYY-"Q"Q', month: 'YYYY-MM', week: 'IYYY-"W"IW' }[t.period];
+    // A scalar subquery: computed once, not once per row (to_char is only stable).
+    const period = format ? sql`(select to_char(${from}, ${format}))` : sql`'once'`;
+    const mileage = o.conditions.find((c) => c.kind === 'mileage_over');
+    if (t.scope === 'vehicle' && mileage) {
+      // Driven by the estimate itself (the cars in use carry facts): a few hundred thousand cars over the threshold
+      // rather than every car. The car's status and owner are checked after the firing keys (candidatesSql).
+      return sql`select ${from} as day, vf.customer_id, vf.vehicle_id, ${from} as occ,
+          'daily:' || ${period} || ':' || vf.vehicle_id as key, ${'每日评估 / Daily'}::text as reason
+        from vehicle_facts vf where ${vehicleEstimatedKmSql(from, 'vf')} >= ${mileageKm(mileage)}`;
+    }
     if (t.scope === 'vehicle') {
       return sql`select ${from} as day, v.customer_id, v.id as vehicle_id, ${from} as occ,
           'daily:' || ${period} || ':' || v.id as key, ${'每日评估 / Daily'}::text as reason
         from vehicles v where v.status = 'in_use'`;
     }
+    // The conditions on the customer's own facts narrow the scan here, before the firing keys are looked up.
+    const own = o.conditions.filter((c) => c.kind === 'trade_in_candidate' || c.kind === 'owners').map((c) => conditionSql(c, t, tz));
     return sql`select ${from} as day, f.customer_id, null::uuid as vehicle_id, ${from} as occ,
         'daily:' || ${period} || ':' || f.customer_id as key, ${'每日评估 / Daily'}::text as reason
-      from customer_facts f`;
+      from customer_facts f where ${sql.join([sql`true`, ...own], sql` and `)}`;
   }
   if (t.kind === 'annual_date') {
     const mmdd = `${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
@@ -99,17 +112,17 @@ function triggerSql(t: TTrigger, o: TCandidateOptions): SQL {
     from vehicles v where v.status = 'in_use' and ${col} between ${lo} and ${hi} and ${extra}`;
   switch (t.field) {
     case 'customer.birthday': {
-      // The occurrence is this year's birthday (29 Feb falls on 28 Feb in common years).
-      // One hash join on 'MM-DD': the days of the range, plus 29 Feb birthdays on 28 Feb of common years.
+      // The occurrence is this year's birthday (29 Feb falls on 28 Feb in common years). The days of the range as
+      // MMDD numbers (plus 229 on 28 Feb of common years), each matched through the birthday-day index.
       return sql`select g.d + ${k}::int as day, c.id as customer_id, null::uuid as vehicle_id, g.d as occ,
           'birthday:' || to_char(g.d, 'YYYY') || ':' || c.id as key, ${reason(sql`to_char(g.d, 'MM-DD')`)} as reason
         from (
-          select gs::date as d, to_char(gs, 'MM-DD') as mmdd from generate_series(${lo}, ${hi}, interval '1 day') gs
+          select gs::date as d, (extract(month from gs)::int * 100 + extract(day from gs)::int) as mmdd from generate_series(${lo}, ${hi}, interval '1 day') gs
           union all
-          select gs::date, '02-29' from generate_series(${lo}, ${hi}, interval '1 day') gs
+          select gs::date, 229 from generate_series(${lo}, ${hi}, interval '1 day') gs
           where to_char(gs, 'MM-DD') = '02-28' and to_char(gs + interval '1 day', 'MM-DD') = '03-01'
         ) g
-        join customers c on c.birthday is not null and to_char(c.birthday, 'MM-DD') = g.mmdd`;
+        join customers c on c.birthday is not null and ${birthdayDaySql(sql`c.birthday`)} = g.mmdd`;
     }
     case 'customer.last_visit': {
       const occ = localDay(sql`f.last_visit_at`, tz);
@@ -151,7 +164,7 @@ function conditionSql(c: TCondition, t: TTrigger, tz: string): SQL {
       return sql`not exists (select 1 from appointments ap where ap.customer_id = b.customer_id and ap.status = 'booked' and ap.slot_start >= now())`;
     case 'mileage_over':
       return sql`exists (select 1 from vehicle_facts vf2 where vf2.customer_id = b.customer_id and (b.vehicle_id is null or vf2.vehicle_id = b.vehicle_id)
-        and ${vehicleEstimatedKmSql(sql`b.occ`, 'vf2')} >= ${c.km ?? 40_000})`;
+        and ${vehicleEstimatedKmSql(sql`b.occ`, 'vf2')} >= ${mileageKm(c)})`;
     case 'trade_in_candidate':
       return sql`f.trade_in_candidate`;
     case 'owners':
@@ -170,18 +183,35 @@ function conditionSql(c: TCondition, t: TTrigger, tz: string): SQL {
 export function candidatesSql(t: TTrigger, o: TCandidateOptions): SQL {
   const conds: SQL[] = [sql`c.status = 'active'`, o.storeFilter];
   if (o.audience) conds.push(compileRule(o.audience.rule, o.audience.ctx));
-  for (const c of o.conditions) conds.push(conditionSql(c, t, o.timeZone));
-  if (o.customerIds) {
+  // A daily per-car mileage rule already reads only the cars over the threshold (triggerSql); what is left to check
+  // is that the car is still in use and still this owner's.
+  const byEstimate = t.kind === 'daily' && t.scope === 'vehicle' && o.conditions.some((c) => c.kind === 'mileage_over');
+  for (const c of o.conditions) if (!(byEstimate && c.kind === 'mileage_over')) conds.push(conditionSql(c, t, o.timeZone));
+  if (byEstimate) conds.push(sql`exists (select 1 from vehicles v where v.id = b.vehicle_id and v.customer_id = b.customer_id and v.status = 'in_use')`);
+  const ids = o.customerIds ? `{${o.customerIds.join(',')}}` : null;
+  if (ids) {
     // On both sides of the join: the customers are then probed by key instead of scanned (1M rows for a few thousand).
-    const ids = `{${o.customerIds.join(',')}}`;
     conds.push(sql`b.customer_id = any(${ids}::uuid[]) and c.id = any(${ids}::uuid[])`);
   }
   const km = o.conditions.find((c) => c.kind === 'mileage_over')?.km;
-  const key = km ? sql`b.key || ':' || ${String(km)}` : sql`b.key`;
-  return sql`select b.day::date as day, b.customer_id, b.vehicle_id, c.store_id, ${key} as firing_key,
+  const keyOf = (alias: string) => (km ? sql`${sql.raw(alias)}.key || ':' || ${String(km)}` : sql`${sql.raw(alias)}.key`);
+  let rows = triggerSql(t, o);
+  let join = sql`join customers c on c.id = b.customer_id
+    left join customer_facts f on f.customer_id = b.customer_id`;
+  if (o.notFiredOf) {
+    // The keys fired before go first, behind a fence (offset 0) so that the planner cannot join the customers to the
+    // whole audience before; the few rows left then find their customer and facts by key (laterals, fenced too: the
+    // planner cannot know how few rows the anti-join leaves and would otherwise scan both tables to hash them).
+    rows = sql`select * from (${rows}) t
+      where not exists (select 1 from journey_firings jf where jf.rule_id = ${o.notFiredOf}::uuid and jf.firing_key = ${keyOf('t')})
+        ${ids ? sql`and t.customer_id = any(${ids}::uuid[])` : sql``}
+      offset 0`;
+    join = sql`join lateral (select * from customers c0 where c0.id = b.customer_id offset 0) c on true
+      left join lateral (select * from customer_facts f0 where f0.customer_id = b.customer_id offset 0) f on true`;
+  }
+  return sql`select b.day::date as day, b.customer_id, b.vehicle_id, c.store_id, ${keyOf('b')} as firing_key,
       ${o.ruleName.zh}::text || ' · ' || split_part(b.reason, ' / ', 1) || ' / ' || ${o.ruleName.en || o.ruleName.zh}::text || ' · ' || coalesce(nullif(split_part(b.reason, ' / ', 2), ''), b.reason) as reason
-    from (${triggerSql(t, o)}) b
-    join customers c on c.id = b.customer_id
-    left join customer_facts f on f.customer_id = b.customer_id
+    from (${rows}) b
+    ${join}
     where b.day between ${d(o.from)} and ${d(o.to)} and ${sql.join(conds, sql` and `)}`;
 }

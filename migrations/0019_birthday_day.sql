@@ -1,0 +1,1 @@
+CREATE INDEX "customers_birthday_day_idx" ON "customers" USING btree (((extract(month from "birthday"))::int * 100 + (extract(day from "birthday"))::int)) WHERE birthday is not null;
