@@ -208,6 +208,13 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     return res;
   };
   let locked = false;
+  // The daily sweep in flight. Every write of the recompute waits for it first: the two write customer_facts rows in
+  // different orders, and overlapping row locks could deadlock; values stay right either way (the upsert compares
+  // with the row as it is at write time, and the sweep recomputes a row it waited for from that row's anchors).
+  let sweeping: Promise<void> | null = null;
+  const sweepDone = async () => {
+    if (sweeping) await sweeping;
+  };
   const result: TRefreshResult = { kind, asOf: today, customers: 0, vehicles: 0, changedCustomers: 0, changedVehicles: 0, removedCustomers: 0, removedVehicles: 0, batches: 0, ms: 0, phases };
   try {
     if (opts.lockWaitMs !== undefined) {
@@ -252,12 +259,20 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
       default_first_service_months int, default_first_service_km int)`);
     await exec(sql`alter table segwork_s add primary key (store_id)`);
 
-    // The daily run: first the calendar sweep (the values computed from stored anchors alone), then the customers
-    // whose other values are due today, those active without facts and those with facts no longer active.
+    // The daily run: the calendar sweep (the values computed from stored anchors alone), and the customers whose
+    // other values are due today, those active without facts and those with facts no longer active.
     if (kind === 'daily') {
-      const swept = await sweepCalendarFacts(exec, p.today, now);
-      result.sweptCustomers = swept.customers;
-      phase('sweep');
+      // The sweep runs on a session of its own, side by side with the recompute's reads (it touches only swept
+      // columns of customer_facts, the recompute writes only after it: see sweepDone).
+      const sweeper = await pool.connect();
+      const sweepStarted = Date.now();
+      sweeping = sweepCalendarFacts(async (q) => (await drizzle(sweeper).execute(q)) as unknown as pg.QueryResult, p.today, now)
+        .then((swept) => {
+          result.sweptCustomers = swept.customers;
+          phases.sweep = Date.now() - sweepStarted;
+        })
+        .finally(() => sweeper.release());
+      sweeping.catch(() => {}); // awaited by sweepDone
       // New customers are looked for among those created since the last complete run (two days' margin): the event
       // path has normally computed them already, and the weekly reconciliation catches any other gap.
       const [last] = (await exec(sql`select coalesce(max(started_at), 'epoch'::timestamptz) as at from segment_fact_runs
@@ -274,6 +289,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
       result.due = due?.n ?? 0;
       // Past a quarter of the customers, one pass over everything is cheaper than probing each customer.
       if (result.due > (opts.dueFullAbove ?? 250_000)) {
+        await sweepDone();
         kind = 'full';
         scoped = false;
         result.kind = 'full';
@@ -396,10 +412,13 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     // from its last reading. Stored values are chosen to stay put from day to day (see vehicle_facts): the due date
     // comes from the readings. Each level computes its values once (OFFSET 0 keeps PostgreSQL from inlining them into
     // every place they are used), and the last one compares with the stored facts: `changed` marks what to write.
-    // The stored facts to compare with: a scoped run looks its rows up by primary key; a full run's halves hash the
-    // stored rows of their own customers (half the table each).
-    const storedOf = (table: string, part: (col: SQL) => SQL) =>
-      scoped ? sql.raw(table) : sql`(select * from ${sql.raw(table)} where ${part(sql`customer_id`)})`;
+    // The stored facts to compare with (alias t): a scoped run looks its rows up by primary key, a lateral fenced
+    // with OFFSET 0 (as a plain join the planner, which cannot tell how few rows come, hashes all 1.4M vehicle facts);
+    // a full run's halves hash the stored rows of their own customers (half the table each).
+    const storedOf = (table: string, key: string, part: (col: SQL) => SQL) =>
+      scoped
+        ? sql`left join lateral (select * from ${sql.raw(table)} t0 where t0.${sql.raw(key)} = n.${sql.raw(key)} offset 0) t on true`
+        : sql`left join (select * from ${sql.raw(table)} where ${part(sql`customer_id`)}) t on t.${sql.raw(key)} = n.${sql.raw(key)}`;
     const dayOf = (at: SQL) => sql`floor((date_part('epoch', ${at}) - ${p.midnightEpoch}::float8) / 86400)::int`;
     const vCols = ['customer_id', 'store_id', 'base_day', 'est_anchor_km', 'est_anchor_day', 'km_per_day', 'last_reading_km', 'last_reading_date', 'next_maintenance_due_date', 'next_maintenance_due_km', 'first_service_done', 'insurance_expiry', 'warranty_end'];
     const differs = (a: string, b: string, cols: string[]) => sql.raw(`(${cols.map((c) => `${a}.${c}`).join(', ')}) is distinct from (${cols.map((c) => `${b}.${c}`).join(', ')})`);
@@ -472,7 +491,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
       ) n
       -- The stored facts (see storedOf). A car whose stored facts belong to a customer of the other half finds none
       -- and counts as changed (the upsert still compares).
-      left join ${storedOf('vehicle_facts', part)} t on t.vehicle_id = n.vehicle_id`);
+      ${storedOf('vehicle_facts', 'vehicle_id', part)}`);
 
     // 4. Customer facts for every active customer in scope. The inner query computes each input once (regular
     // expression, tag overlaps, age, days since the last visit); the outer one only combines them — PostgreSQL would
@@ -634,7 +653,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
       ) m
       offset 0
       ) n
-      left join ${storedOf('customer_facts', part)} t on t.customer_id = n.customer_id`);
+      ${storedOf('customer_facts', 'customer_id', part)}`);
 
     // 5. Write what changed, in batches by customer-id range, each batch its own short transaction (the unchanged
     // rows were only read by the joins above, never locked or rewritten). Each half writes its own rows on its own
@@ -714,6 +733,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
           await leaderStage(ex, k);
           await ex(sql.raw(`analyze segwork_l_${k}`));
           await customersStage(ex, k, part);
+          await sweepDone();
           await writeStage(ex, k);
         }),
       );
@@ -736,6 +756,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
     result.vehicles = counts.v;
 
     // 6. Facts of customers no longer active and of vehicles no longer in use (or moved out of scope) go.
+    await sweepDone();
     const rmC = await exec(sql`delete from customer_facts f using customers c
       where c.id = f.customer_id and c.status <> 'active' and ${inScope(sql`f.customer_id`)}`);
     // Incremental: the scope's stored vehicle facts that this run did not produce (no longer in use, or the car went
@@ -759,6 +780,8 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
       .catch(() => {});
     throw err;
   } finally {
+    // Never leave the sweep running past the lock.
+    await sweeping?.catch(() => {});
     for (const v of WORK_VIEWS) await exec(sql.raw(`drop view if exists ${v}`)).catch(() => {});
     for (const t of WORK_TABLES) await exec(sql.raw(`drop table if exists ${t}`)).catch(() => {});
     await exec(sql`reset work_mem`).catch(() => {});
