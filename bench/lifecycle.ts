@@ -187,6 +187,7 @@ if (process.argv[1] && /lifecycle\.ts$/.test(process.argv[1])) {
  *   daily run             facts refresh + every enabled default rule for the day (firings, tasks, messages written)
  *   rules only            every enabled default rule, facts already fresh (first time: everything due fires)
  *   same day again        every rule again: nothing new may fire (the firing keys)
+ *   the night             vacuum + checkpoint after the first run's million writes (what autovacuum does overnight)
  *   incremental           5,000 random customers changed: their facts, then every rule for them
  *   preview               the birthday rule, today and the next 30 days
  *   segment count         the 4-condition rule, group-wide
@@ -230,6 +231,14 @@ export async function runLifecycleBench(opts: { databaseUrl: string; log: (l: st
     rows.push({ case: 'daily run: facts refresh + all default rules', ms: dailyMs, 'x bare': Math.round((dailyMs / bare) * 100) / 100, ...summary(daily), target: '≤ 30 s, ≤ 5× bare' });
     const [again, againMs] = await time(() => services.journeys.run({ kind: 'manual', asOf }));
     rows.push({ case: 'all rules again, same day (nothing new fires)', ms: againMs, 'x bare': Math.round((againMs / bare) * 100) / 100, ...summary(again), target: 'fired 0' });
+    // The night between two daily runs: the first run wrote a million firings, tasks and messages, and rewrote every
+    // facts row. Autovacuum and the checkpointer deal with that over the next hours; here they do it at once, so
+    // that the next day is measured as days after the first are, not competing with that clean-up.
+    const [, nightMs] = await time(async () => {
+      await db.execute(sql`vacuum (analyze) journey_firings, tasks, messages, survey_invitations, coupons, customer_facts, vehicle_facts`);
+      await db.execute(sql`checkpoint`).catch(() => undefined); // superuser or pg_checkpoint only; the bench server's owner is
+    });
+    rows.push({ case: 'the night after the first run: vacuum + checkpoint (autovacuum\'s work)', ms: nightMs, target: '—' });
     const next = addDays(asOf, 1);
     clock.set(`${next}T06:00:00+08:00`);
     const [nextRun, nextMs] = await time(() => services.journeys.run({ kind: 'daily', asOf: next, refreshFacts: true }));
