@@ -276,7 +276,7 @@ export async function runLifecycleBench(opts: { databaseUrl: string; log: (l: st
     for (let i = 0; i < 5; i++) times.push((await time(() => db.execute(q)))[1]);
     rows.push({ case: 'segment count, 4 conditions, group-wide', ms: median(times), target: '≤ 300 ms' });
     rows.push({ case: 'bench process RSS (max)', ms: '—', mb: b.rssMb(), target: '≤ 400 MB, flat' });
-    rows.push({ case: 'daily run per 1,000 customers', ms: Math.round((dailyMs / customers) * 1000 * 10) / 10, target: '× 1,000 at 1M ≤ 30 s' });
+    rows.push({ case: 'daily run (the day after) per 1,000 customers', ms: Math.round((afterMs / customers) * 1000 * 10) / 10, target: '× 1,000 at 1M ≤ 30 s' });
     return rows;
   } finally {
     await b.close();

@@ -32,11 +32,33 @@ export interface TCandidateOptions {
    * year), and dropping them first keeps the day's work to the new ones.
    */
   notFiredOf?: string | null;
+  /**
+   * The rule's last complete evaluation in this period (a daily rule whose audience is the facts alone, see
+   * `readsFactsAlone`): only the facts written since (a few minutes' margin), and the cars whose estimate crossed the mileage
+   * mark since its day, can be new members; every other member was one then, and fired. Null: everyone.
+   */
+  changedSince?: { at: Date; day: string } | null;
   /** The rule's names, prefixed to the reason of each firing. */
   ruleName: { zh: string; en: string };
 }
 
 const d = (s: string) => sql`${s}::date`;
+/** How far before a mark the facts written still count as new (see `changedSince`): clock skew between processes. */
+export const MARK_MARGIN_MS = 5 * 60_000;
+
+/**
+ * A daily rule whose members are decided by stored facts alone (no audience; per customer: trade-in candidate and
+ * owners conditions; per car: one mileage condition): a member that did not fire at the last complete evaluation can
+ * only be one whose facts were written since, or whose car's estimate crossed the mark since. Its runs read only
+ * those (`changedSince`).
+ */
+export function readsFactsAlone(t: TTrigger, audience: unknown, conditions: TCondition[]): boolean {
+  if (t.kind !== 'daily' || audience) return false;
+  // One mileage mark: the crossing is what makes a car new (a second, higher mark could be crossed unseen).
+  if (t.scope === 'vehicle') return conditions.length === 1 && conditions[0]!.kind === 'mileage_over';
+  return conditions.every((c) => c.kind === 'trade_in_candidate' || c.kind === 'owners');
+}
+
 /** A date's day of the year as MMDD (the expression of the index customers_birthday_day_idx). */
 const birthdayDaySql = (col: SQL) => sql`((extract(month from ${col}))::int * 100 + (extract(day from ${col}))::int)`;
 /** The threshold of a mileage condition (40,000 km unless set). */
@@ -60,12 +82,20 @@ function triggerSql(t: TTrigger, o: TCandidateOptions): SQL {
     // A scalar subquery: computed once, not once per row (to_char is only stable).
     const period = format ? sql`(select to_char(${from}, ${format}))` : sql`'once'`;
     const mileage = o.conditions.find((c) => c.kind === 'mileage_over');
+    // Facts written since the last complete evaluation. It read under the facts lock, and a refresh stamps its rows
+    // with the instant it got that lock: what was written after carries a later stamp. The margin absorbs the clocks
+    // of two processes drifting apart.
+    const since = o.changedSince ? sql`${new Date(o.changedSince.at.getTime() - MARK_MARGIN_MS).toISOString()}::timestamptz` : null;
     if (t.scope === 'vehicle' && mileage) {
       // Driven by the estimate itself (the cars in use carry facts): a few hundred thousand cars over the threshold
       // rather than every car. The car's status and owner are checked after the firing keys (candidatesSql).
+      const km = mileageKm(mileage);
+      const crossed = since
+        ? sql`and (vf.computed_at >= ${since} or ${vehicleEstimatedKmSql(d(o.changedSince!.day), 'vf')} < ${km})`
+        : sql``;
       return sql`select ${from} as day, vf.customer_id, vf.vehicle_id, ${from} as occ,
           'daily:' || ${period} || ':' || vf.vehicle_id as key, ${'每日评估 / Daily'}::text as reason
-        from vehicle_facts vf where ${vehicleEstimatedKmSql(from, 'vf')} >= ${mileageKm(mileage)}`;
+        from vehicle_facts vf where ${vehicleEstimatedKmSql(from, 'vf')} >= ${km} ${crossed}`;
     }
     if (t.scope === 'vehicle') {
       return sql`select ${from} as day, v.customer_id, v.id as vehicle_id, ${from} as occ,
@@ -74,6 +104,7 @@ function triggerSql(t: TTrigger, o: TCandidateOptions): SQL {
     }
     // The conditions on the customer's own facts narrow the scan here, before the firing keys are looked up.
     const own = o.conditions.filter((c) => c.kind === 'trade_in_candidate' || c.kind === 'owners').map((c) => conditionSql(c, t, tz));
+    if (since) own.push(sql`f.computed_at >= ${since}`);
     return sql`select ${from} as day, f.customer_id, null::uuid as vehicle_id, ${from} as occ,
         'daily:' || ${period} || ':' || f.customer_id as key, ${'每日评估 / Daily'}::text as reason
       from customer_facts f where ${sql.join([sql`true`, ...own], sql` and `)}`;
@@ -185,8 +216,9 @@ export function candidatesSql(t: TTrigger, o: TCandidateOptions): SQL {
   if (o.audience) conds.push(compileRule(o.audience.rule, o.audience.ctx));
   // A daily per-car mileage rule already reads only the cars over the threshold (triggerSql); what is left to check
   // is that the car is still in use and still this owner's.
-  const byEstimate = t.kind === 'daily' && t.scope === 'vehicle' && o.conditions.some((c) => c.kind === 'mileage_over');
-  for (const c of o.conditions) if (!(byEstimate && c.kind === 'mileage_over')) conds.push(conditionSql(c, t, o.timeZone));
+  const driving = t.kind === 'daily' && t.scope === 'vehicle' ? o.conditions.find((c) => c.kind === 'mileage_over') : undefined;
+  const byEstimate = driving !== undefined;
+  for (const c of o.conditions) if (c !== driving) conds.push(conditionSql(c, t, o.timeZone));
   if (byEstimate) conds.push(sql`exists (select 1 from vehicles v where v.id = b.vehicle_id and v.customer_id = b.customer_id and v.status = 'in_use')`);
   const ids = o.customerIds ? `{${o.customerIds.join(',')}}` : null;
   if (ids) {

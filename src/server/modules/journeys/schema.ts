@@ -114,3 +114,23 @@ export const journeyEventReceipts = pgTable(
   },
   (t) => [index('journey_event_receipts_processed_idx').on(t.processedAt)],
 );
+
+/**
+ * The last complete evaluation of a daily rule whose audience is the facts alone (engine.ts, `changedSince`): the
+ * next run of the same period, rule version and switches reads only the facts written since (a few minutes' margin) and
+ * the cars whose estimate crossed the mark since that day, instead of every member of the audience.
+ */
+export const journeyRuleMarks = pgTable('journey_rule_marks', {
+  ruleId: uuid('rule_id')
+    .primaryKey()
+    .references(() => journeyRules.id, { onDelete: 'cascade' }),
+  /** The business day evaluated. */
+  asOf: date('as_of').notNull(),
+  /** When that evaluation started (the app clock). */
+  evaluatedAt: timestamp('evaluated_at', { withTimezone: true }).notNull(),
+  ruleVersion: integer('rule_version').notNull(),
+  /** The rule's own switch and its stores' switches then (`true|<store>:false,…`). */
+  switches: text('switches').notNull(),
+  /** The latest facts refresh recorded then: every later one must have started after the margin (a clock set back). */
+  factsRunId: uuid('facts_run_id'),
+});

@@ -28,7 +28,8 @@ import { addDays, localDate } from '../segments/rules.js';
 import { segments } from '../segments/schema.js';
 import type { TActionRegistry } from './actions.js';
 import { DEFAULT_RULES } from './defaults.js';
-import { candidatesSql, EVENT_GRACE_DAYS } from './engine.js';
+import { factsSettledSql } from '../segments/facts.js';
+import { candidatesSql, EVENT_GRACE_DAYS, MARK_MARGIN_MS, readsFactsAlone } from './engine.js';
 import { journeyEventReceipts, journeyRules, journeyRuns, journeyRuleStores } from './schema.js';
 
 type TRuleRow = typeof journeyRules.$inferSelect;
@@ -228,7 +229,11 @@ export function createJourneysService(deps: TJourneysDeps) {
     return parts.length ? sql.join(parts, sql` and `) : sql`true`;
   }
 
-  async function candidates(actor: Actor, r: TEvalRule, o: { from: string; to: string; onlyStore: string | null; preview: boolean; customerIds?: string[] | null }): Promise<SQL> {
+  async function candidates(
+    actor: Actor,
+    r: TEvalRule,
+    o: { from: string; to: string; onlyStore: string | null; preview: boolean; customerIds?: string[] | null; changedSince?: { at: Date; day: string } | null },
+  ): Promise<SQL> {
     let audience: { rule: TSegmentRule; ctx: { today: string; timeZone: string } } | null = null;
     let storeFilter = storeFilterOf(r, o.onlyStore, o.preview);
     if (r.audience) {
@@ -251,8 +256,32 @@ export function createJourneysService(deps: TJourneysDeps) {
       // A run of a daily rule leaves out the keys it fired before, first; the report's "evaluated" is then the day's
       // new candidates (a date or event rule's candidates are the day's own: they are all counted).
       notFiredOf: !o.preview && r.trigger.kind === 'daily' ? r.id : null,
+      changedSince: o.changedSince ?? null,
       ruleName: { zh: r.nameZh, en: r.nameEn },
     });
+  }
+
+  /**
+   * For a complete evaluation of a rule whose audience is the facts alone: waits until no facts refresh is running
+   * (and holds refreshes off until the transaction ends), then reads the rule's mark. `since` (evaluate only what can
+   * be new) when the mark is of the same period, rule version and switches, not of a later day, and every facts
+   * refresh recorded after it started no earlier than the margin before it (a clock set back invalidates it: the facts it
+   * wrote would carry older stamps). Also what the next mark records.
+   */
+  async function markOf(tx: TDbOrTx, r: TRuleRow, asOf: string): Promise<{ since: { at: Date; day: string } | null; switches: string; factsRunId: string | null }> {
+    await tx.execute(factsSettledSql);
+    const t = r.trigger;
+    const format = t.kind === 'daily' && t.period !== 'once' ? { year: 'YYYY', quarter: 'YYYY-"Q"Q', month: 'YYYY-MM', week: 'IYYY-"W"IW' }[t.period] : null;
+    const res = await tx.execute<{ as_of: string | null; evaluated_at: Date | null; rule_version: number | null; switches: string | null; current: string; same_period: boolean | null; facts_run_id: string | null; clean: boolean | null }>(sql`
+      select m.as_of::text as as_of, m.evaluated_at, m.rule_version, m.switches,
+        ${String(r.enabled)}::text || '|' || coalesce((select string_agg(rs.store_id::text || ':' || rs.enabled::text, ',' order by rs.store_id) from journey_rule_stores rs where rs.rule_id = ${r.id}::uuid), '') as current,
+        ${format ? sql`to_char(m.as_of, ${format}) = to_char(${asOf}::date, ${format})` : sql`true`} as same_period,
+        (select fr.id::text from segment_fact_runs fr order by fr.id desc limit 1) as facts_run_id,
+        not exists (select 1 from segment_fact_runs fr where fr.id > m.facts_run_id and fr.started_at < m.evaluated_at - make_interval(secs => ${MARK_MARGIN_MS / 1000})) as clean
+      from (select 1) one left join journey_rule_marks m on m.rule_id = ${r.id}::uuid`);
+    const m = res.rows[0]!;
+    const valid = m.as_of !== null && m.rule_version === r.version && m.switches === m.current && m.same_period && m.as_of <= asOf && m.clean;
+    return { since: valid ? { at: new Date(m.evaluated_at!), day: m.as_of! } : null, switches: m.current, factsRunId: m.facts_run_id };
   }
 
   /**
@@ -263,13 +292,16 @@ export function createJourneysService(deps: TJourneysDeps) {
     const t0 = Date.now();
     const base: TRuleReport = { ruleId: r.id, code: r.code, name: r.nameZh, storeId: r.storeId, evaluated: 0, fired: 0, suppressed: 0, actions: {}, durationMs: 0, error: null };
     try {
-      const cand = await candidates(SYSTEM_ACTOR, r, { from: o.asOf, to: o.asOf, onlyStore: o.onlyStore, preview: false, customerIds: o.customerIds });
       await db.transaction(async (tx) => {
         // A daily rule hashes its fired keys (hundreds of thousands for a rule like the 40,000-km check): in memory,
         // not in batches on disk. For this transaction only.
         await tx.execute(sql`set local work_mem = '64MB'`);
         const batchId = newId();
         const now = clock.now();
+        // A complete evaluation of a rule whose audience is the facts alone reads, after its first, only what can be
+        // new (engine.ts `changedSince`), and leaves its mark for the next.
+        const mark = !o.customerIds && !o.onlyStore && readsFactsAlone(r.trigger, r.audience, r.conditions) ? await markOf(tx, r, o.asOf) : null;
+        const cand = await candidates(SYSTEM_ACTOR, r, { from: o.asOf, to: o.asOf, onlyStore: o.onlyStore, preview: false, customerIds: o.customerIds, changedSince: mark?.since ?? null });
         // The candidates first, into a temporary table: PostgreSQL plans no INSERT (nor a query with one in a CTE)
         // in parallel, but does CREATE TABLE AS, and a daily rule's anti-join over its fired keys is worth both cores.
         const cands = await tx.execute(sql`create temp table journey_candidates on commit drop as ${cand}`);
@@ -285,6 +317,12 @@ export function createJourneysService(deps: TJourneysDeps) {
           order by x.customer_id
           on conflict (rule_id, firing_key) do nothing`);
         base.fired = ins.rowCount ?? 0;
+        if (mark) {
+          await tx.execute(sql`insert into journey_rule_marks (rule_id, as_of, evaluated_at, rule_version, switches, facts_run_id)
+            values (${r.id}::uuid, ${o.asOf}::date, ${now.toISOString()}::timestamptz, ${r.version}, ${mark.switches}, ${mark.factsRunId}::uuid)
+            on conflict (rule_id) do update set as_of = excluded.as_of, evaluated_at = excluded.evaluated_at,
+              rule_version = excluded.rule_version, switches = excluded.switches, facts_run_id = excluded.facts_run_id`);
+        }
         if (base.fired === 0) return;
         for (const [i, spec] of r.actions.entries()) {
           const audience = sql`select jf.customer_id, jf.vehicle_id, 'j:' || jf.id || ':' || ${String(i)} as firing_key, null::timestamptz as due_at, null::jsonb as vars

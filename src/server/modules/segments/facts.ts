@@ -52,8 +52,14 @@ export interface TRefreshOptions {
   timeZone?: string;
   /** Customers per write batch (default 50,000). */
   batchSize?: number;
-  /** The instant recorded as computed_at (default: now). */
+  /** The instant the run is recorded as started (default: now). */
   now?: Date;
+  /**
+   * The clock read once the facts lock is held: that instant is recorded as the computed_at of every row written
+   * (default: `now`). After the lock, so that a refresh writing after someone else's `factsSettledSql` transaction
+   * carries a later stamp than that transaction's start (a journey rule's mark relies on it).
+   */
+  clock?: () => Date;
   log?: (line: string) => void;
   /**
    * Give up (throw `FactsBusyError`) when another refresh holds the lock longer than this; default: wait. For
@@ -83,6 +89,13 @@ export interface TRefreshResult {
 }
 
 const LOCK_KEY = 'baoke.segments.facts';
+
+/**
+ * Waits until no facts refresh is running and keeps any from starting until the caller's transaction ends: what the
+ * transaction then reads of the facts is every refresh's whole work or none of it (a journey rule that reads only
+ * the facts written since its last evaluation relies on it).
+ */
+export const factsSettledSql = sql`select pg_advisory_xact_lock(hashtextextended(${LOCK_KEY}, 0))`;
 const dialect = new PgDialect();
 /** Work tables of a run (unlogged: no WAL, and unlike temporary tables they can be read by parallel workers). */
 const WORK_VIEWS = ['segwork_vall', 'segwork_call'];
@@ -182,7 +195,9 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
   // A scope of customers (given, or those due) rather than everyone.
   let scoped = kind !== 'full';
   const batchSize = Math.max(1000, opts.batchSize ?? 50_000);
-  const now = opts.now ?? new Date();
+  const requested = opts.now ?? new Date();
+  // computed_at of the rows written: set once the lock is held (see `clock`).
+  let now = requested;
   const log = opts.log ?? (() => {});
   const phases: Record<string, number> = {};
   let mark = Date.now();
@@ -192,7 +207,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
   };
 
   const settings = await loadStoreSettings(db);
-  const [run] = await db.insert(segmentFactRuns).values({ kind, asOf: today, startedAt: now, settingsDigest: settingsDigest(settings) }).returning({ id: segmentFactRuns.id });
+  const [run] = await db.insert(segmentFactRuns).values({ kind, asOf: today, startedAt: requested, settingsDigest: settingsDigest(settings) }).returning({ id: segmentFactRuns.id });
 
   // The pool behind drizzle: temp tables need one session for the whole refresh.
   const pool = (db as unknown as { $client: pg.Pool }).$client;
@@ -231,6 +246,7 @@ export async function refreshFacts(db: TDb, opts: TRefreshOptions): Promise<TRef
       await exec(sql`select pg_advisory_lock(hashtextextended(${LOCK_KEY}, 0))`);
     }
     locked = true;
+    if (opts.clock) now = opts.clock();
     for (const v of WORK_VIEWS) await exec(sql.raw(`drop view if exists ${v}`));
     for (const t of WORK_TABLES) await exec(sql.raw(`drop table if exists ${t}`));
     // Aggregation over millions of rows: room for the hash tables of this one session, so that a million groups

@@ -116,7 +116,7 @@ export function createSegmentsService(deps: { db: TDb; clock: Clock; jobs: Jobs 
 
   /** Recomputes facts (everyone, or `customerIds`) as of the clock's today unless `asOf` is given. */
   function refresh(opts: Partial<TRefreshOptions> = {}): Promise<TRefreshResult> {
-    return refreshFacts(db, { timeZone, now: clock.now(), ...opts, asOf: opts.asOf ?? clock.now() });
+    return refreshFacts(db, { timeZone, now: clock.now(), clock: () => clock.now(), ...opts, asOf: opts.asOf ?? clock.now() });
   }
 
   /** Customers touched by an import: rows of the import's store written since it started. */
