@@ -43,6 +43,12 @@ export interface TCandidateOptions {
 }
 
 const d = (s: string) => sql`${s}::date`;
+/** The to_char format naming a daily rule's period in its firing keys (null: once ever, or not a daily rule). */
+export function periodFormat(t: TTrigger): string | null {
+  if (t.kind !== 'daily' || t.period === 'once') return null;
+  return { year: 'YYYY', quarter: 'YYYY-"Q"Q', month: 'YYYY-MM', week: 'IYYY-"W"IW' }[t.period];
+}
+
 /** How far before a mark the facts written still count as new (see `changedSince`): clock skew between processes. */
 export const MARK_MARGIN_MS = 5 * 60_000;
 
@@ -78,7 +84,7 @@ function triggerSql(t: TTrigger, o: TCandidateOptions): SQL {
   const tz = o.timeZone;
   if (t.kind === 'daily') {
     // Facts do not predict the future: the audience of today fires today; later days only show new members once they join.
-    const format = t.period === 'once' ? null : { year: 'YYYY', quarter: 'YYYY-"Q"Q', month: 'YYYY-MM', week: 'IYYY-"W"IW' }[t.period];
+    const format = periodFormat(t);
     // A scalar subquery: computed once, not once per row (to_char is only stable).
     const period = format ? sql`(select to_char(${from}, ${format}))` : sql`'once'`;
     const mileage = o.conditions.find((c) => c.kind === 'mileage_over');

@@ -29,7 +29,7 @@ import { segments } from '../segments/schema.js';
 import type { TActionRegistry } from './actions.js';
 import { DEFAULT_RULES } from './defaults.js';
 import { factsSettledSql } from '../segments/facts.js';
-import { candidatesSql, EVENT_GRACE_DAYS, MARK_MARGIN_MS, readsFactsAlone } from './engine.js';
+import { candidatesSql, EVENT_GRACE_DAYS, MARK_MARGIN_MS, periodFormat, readsFactsAlone } from './engine.js';
 import { journeyEventReceipts, journeyRules, journeyRuns, journeyRuleStores } from './schema.js';
 
 type TRuleRow = typeof journeyRules.$inferSelect;
@@ -270,8 +270,7 @@ export function createJourneysService(deps: TJourneysDeps) {
    */
   async function markOf(tx: TDbOrTx, r: TRuleRow, asOf: string): Promise<{ since: { at: Date; day: string } | null; switches: string; factsRunId: string | null }> {
     await tx.execute(factsSettledSql);
-    const t = r.trigger;
-    const format = t.kind === 'daily' && t.period !== 'once' ? { year: 'YYYY', quarter: 'YYYY-"Q"Q', month: 'YYYY-MM', week: 'IYYY-"W"IW' }[t.period] : null;
+    const format = periodFormat(r.trigger);
     const res = await tx.execute<{ as_of: string | null; evaluated_at: Date | null; rule_version: number | null; switches: string | null; current: string; same_period: boolean | null; facts_run_id: string | null; clean: boolean | null }>(sql`
       select m.as_of::text as as_of, m.evaluated_at, m.rule_version, m.switches,
         ${String(r.enabled)}::text || '|' || coalesce((select string_agg(rs.store_id::text || ':' || rs.enabled::text, ',' order by rs.store_id) from journey_rule_stores rs where rs.rule_id = ${r.id}::uuid), '') as current,
