@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../seed/demo.js';
 import { createTestEnv, login, type TestEnv } from '../../testing/harness.js';
+import { churnRiskSql, storedAnchors, sweepOnSql, tradeInCandidateSql, tradeInScoreSql } from './calendar.js';
 import { addDays } from './rules.js';
 import { insertCustomer, insertRo, insertVehicle } from './test-fixtures.js';
 
@@ -113,5 +114,65 @@ describe('daily refresh = full refresh, day by day', () => {
     expect(r.kind).toBe('full');
     expect(r.due).toBeGreaterThan(10);
     expect(r.customers).toBeGreaterThan(300);
+  }, 120_000);
+});
+
+describe('sweep_on is the day a swept value changes', () => {
+  // Anchors as customer_facts stores them, drawn widely around the store settings' ranges (default: 4 years, 80,000 km).
+  const anchors = fc.record({
+    oldest: fc.option(fc.integer({ min: -6000, max: 0 }), { freq: 8 }),
+    km: fc.integer({ min: 0, max: 250_000 }),
+    kmDay: fc.integer({ min: -900, max: 40 }),
+    rate: fc.oneof(fc.constant(0), fc.integer({ min: 5, max: 4000 }).map((x) => x / 10), fc.integer({ min: 2000, max: 8000 }).map((x) => x / 100)),
+    base: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3000 }).map((x) => x / 100)),
+    ageYears: fc.oneof(fc.constant(4), fc.integer({ min: 5, max: 120 }).map((x) => x / 10)),
+    mileage: fc.oneof(fc.constant(80_000), fc.integer({ min: 1000, max: 300_000 })),
+    since: fc.option(fc.integer({ min: -1500, max: 0 }), { freq: 8 }),
+    medium: fc.integer({ min: 1, max: 400 }),
+    high: fc.integer({ min: 0, max: 400 }),
+    otherHit: fc.boolean(),
+  });
+
+  it('never later than the first change of churn risk, trade-in candidate or score, and on it for the default settings', async () => {
+    const T = '2026-11-23';
+    const a = storedAnchors('x');
+    const at = (d: string) => sql`(${churnRiskSql(sql.raw(d), a)}, ${tradeInCandidateSql(sql.raw(d), a)}, ${tradeInScoreSql(sql.raw(d), a)})::text`;
+    let exact = 0;
+    let early = 0;
+    let changing = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(anchors, { minLength: 20, maxLength: 20 }), async (rows) => {
+        const values = sql.join(
+          rows.map((r, i) => sql`(${i}::int, 1, ${r.oldest === null ? null : addDays(T, r.oldest)}::date, ${r.km}::int, ${addDays(T, r.kmDay)}::date, ${r.rate}::real,
+            ${r.base}::real, ${r.ageYears}::real, ${r.mileage}::int, ${r.since === null ? null : addDays(T, r.since)}::date, ${r.medium}::int,
+            ${r.medium + r.high}::int, '{}'::text[], ${r.otherHit}::boolean)`),
+          sql`, `,
+        );
+        const res = await db().execute<{ i: number; sweep_on: string | null; first_change: string | null }>(sql`
+          select x.i, ${sweepOnSql(sql`${T}::date`, a)}::text as sweep_on,
+            (select min(d)::text from generate_series(${T}::date + 1, ${T}::date + 4000, interval '1 day') g(t), lateral (select g.t::date as d) dd
+              where ${at('dd.d')} <> ${at(`'${T}'::date`)}) as first_change
+          from (values ${values}) x(i, vehicle_count, oldest_vehicle_day, km_anchor_km, km_anchor_day, km_per_day, trade_in_base,
+            trade_in_age_years, trade_in_mileage_km, churn_since, churn_medium_days, churn_high_days, trade_in_other_reasons, trade_in_other_hit)
+          order by x.i`);
+        for (const r of res.rows) {
+          const row = rows[r.i]!;
+          if (r.first_change !== null) {
+            changing++;
+            // never later than the change
+            expect(r.sweep_on, JSON.stringify(row)).not.toBeNull();
+            expect(r.sweep_on! <= r.first_change, JSON.stringify({ row, ...r })).toBe(true);
+            if (r.sweep_on === r.first_change) exact++;
+            else early++;
+            // with the default thresholds (and a line already started) a change comes within the steps looked at: exact
+            if (row.ageYears === 4 && row.mileage === 80_000 && row.kmDay <= 0) expect(r.sweep_on, JSON.stringify(row)).toBe(r.first_change);
+          }
+        }
+      }),
+      { numRuns: 30, seed: 20261202 },
+    );
+    // The property says little unless most rows change within the horizon, and most on the day computed.
+    expect(changing).toBeGreaterThan(300);
+    expect(exact).toBeGreaterThan(early * 4);
   }, 120_000);
 });

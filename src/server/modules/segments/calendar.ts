@@ -136,19 +136,42 @@ function nextKmStepSql(today: SQL | string, anchorKm: SQL, kmPerDay: SQL, anchor
 }
 
 /**
- * The first day a swept value (churn risk, trade-in candidate, trade-in score) may change, so that the sweep skips
- * every other row: a churn threshold; the oldest car's age reaching its next 0.1 year or the leading estimate its next
- * 1,000 km, as long as they are below the trade-in thresholds (beyond, neither the score's age or mileage part nor the
- * candidate moves). Exact, never later than the change; null = never.
+ * The next day the age or mileage part of the trade-in score can move: the oldest car's age reaching its next 0.1 year
+ * or the leading estimate its next 1,000 km, as long as each is below its trade-in threshold (beyond, neither that part
+ * of the score nor the candidate moves). Between two such days the score and the candidate stay as they are.
+ */
+function nextScoreStepSql(day: SQL | string, a: TCalendarAnchors): SQL {
+  const age = sql`round((${day}::date - ${a.oldestVehicleDay}) / 36.525)`;
+  return sql`least(
+      ${fromTomorrowSql(day, sql`case when not ${ageHitSql(day, a)} then ${a.oldestVehicleDay} + ceil((${age} + 0.5) * 36.525)::int end`)},
+      ${fromTomorrowSql(day, sql`case when not ${kmHitSql(day, a)} then ${nextKmStepSql(day, a.kmAnchorKm, a.kmPerDay, a.kmAnchorDay)} end`)}
+    )`;
+}
+
+/** Steps of the score looked at ahead by `sweepOnSql`; the one after them is woken on unchecked. */
+export const SWEEP_LOOKAHEAD = 3;
+
+/**
+ * The first day a swept value (churn risk, trade-in candidate, trade-in score) changes, so that the sweep skips every
+ * other row: a churn threshold, or the first of the next score steps (see nextScoreStepSql) on which the rounded score
+ * or the candidate differs from today's. A step that changes nothing (a 1,000 km step is 30 / 100,000 of a point per
+ * km, a third of a point) is skipped: the next `SWEEP_LOOKAHEAD` steps are each computed once, in a correlated
+ * subquery whose `offset 0` levels keep PostgreSQL from pasting each day's expression into the next; when none of them
+ * changes a value, the step after them is the day (checked then). Never later than the change; null = never.
  */
 export function sweepOnSql(today: SQL | string, a: TCalendarAnchors): SQL {
   const cd = sql`(${today}::date - ${a.churnSince})`;
-  const age = sql`round((${today}::date - ${a.oldestVehicleDay}) / 36.525)`;
+  const same = (day: SQL) => sql`${tradeInScoreSql(day, a)} = ${tradeInScoreSql(today, a)} and ${tradeInCandidateSql(day, a)} = ${tradeInCandidateSql(today, a)}`;
+  const e = (i: number) => sql.raw(`sw${i}.d`);
+  const levels: SQL[] = [sql`(select ${nextScoreStepSql(today, a)} as d offset 0) sw1`];
+  for (let i = 2; i <= SWEEP_LOOKAHEAD + 1; i++) levels.push(sql`cross join lateral (select ${nextScoreStepSql(e(i - 1), a)} as d offset 0) ${sql.raw(`sw${i}`)}`);
+  const arms: SQL[] = [];
+  for (let i = 1; i <= SWEEP_LOOKAHEAD; i++) arms.push(sql`when ${e(i)} is null then null when not (${same(e(i))}) then ${e(i)}`);
+  const scoreDay = sql`(select case ${sql.join(arms, sql` `)} else ${e(SWEEP_LOOKAHEAD + 1)} end from ${sql.join(levels, sql` `)})`;
   return sql`(case when ${a.vehicleCount} > 0 then least(
       ${fromTomorrowSql(today, sql`case when ${cd} < ${a.churnMediumDays} then ${a.churnSince} + ${a.churnMediumDays} end`)},
       ${fromTomorrowSql(today, sql`case when ${cd} < ${a.churnHighDays} then ${a.churnSince} + ${a.churnHighDays} end`)},
-      ${fromTomorrowSql(today, sql`case when not ${ageHitSql(today, a)} then ${a.oldestVehicleDay} + ceil((${age} + 0.5) * 36.525)::int end`)},
-      ${fromTomorrowSql(today, sql`case when not ${kmHitSql(today, a)} then ${nextKmStepSql(today, a.kmAnchorKm, a.kmPerDay, a.kmAnchorDay)} end`)}
+      ${scoreDay}
     ) end)`;
 }
 

@@ -72,7 +72,10 @@ export const customerFacts = pgTable(
      * The daily refresh recomputes only the customers due (at most a day early); null = never without new records.
      */
     staleOn: date('stale_on'),
-    /** The first day a swept value may change (a churn threshold, an age or mileage step): the sweep skips the rest. */
+    /**
+     * The first day a swept value changes (a churn threshold, the age or mileage step that moves the rounded trade-in
+     * score or the candidate): the sweep skips the rest.
+     */
     sweepOn: date('sweep_on'),
     /**
      * Marketing consent per channel, copied here so that the most common segment condition needs no second table. The
