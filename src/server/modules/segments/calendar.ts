@@ -148,16 +148,17 @@ function nextScoreStepSql(day: SQL | string, a: TCalendarAnchors): SQL {
     )`;
 }
 
-/** Steps of the score looked at ahead by `sweepOnSql`; the one after them is woken on unchecked. */
-export const SWEEP_LOOKAHEAD = 3;
+/** Score steps `sweepOnSql` checks ahead; if none of them changes a value, the step after them is the day. */
+const SWEEP_LOOKAHEAD = 3;
 
 /**
  * The first day a swept value (churn risk, trade-in candidate, trade-in score) changes, so that the sweep skips every
  * other row: a churn threshold, or the first of the next score steps (see nextScoreStepSql) on which the rounded score
- * or the candidate differs from today's. A step that changes nothing (a 1,000 km step is 30 / 100,000 of a point per
- * km, a third of a point) is skipped: the next `SWEEP_LOOKAHEAD` steps are each computed once, in a correlated
- * subquery whose `offset 0` levels keep PostgreSQL from pasting each day's expression into the next; when none of them
- * changes a value, the step after them is the day (checked then). Never later than the change; null = never.
+ * or the candidate differs from today's. A step that changes nothing (at the default 80,000 km a 1,000 km step is
+ * 30 × 1,000 / 80,000 = 0.375 of a point) is skipped: the next `SWEEP_LOOKAHEAD` steps are each computed once, in a
+ * correlated subquery whose `offset 0` levels keep PostgreSQL from pasting each day's expression into the next; when
+ * none of them changes a value, the step after them is the day (checked then). Never later than the change; null =
+ * never.
  */
 export function sweepOnSql(today: SQL | string, a: TCalendarAnchors): SQL {
   const cd = sql`(${today}::date - ${a.churnSince})`;
