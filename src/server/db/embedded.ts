@@ -20,8 +20,8 @@ const PASSWORD = 'baoke-embedded';
  * (~270 MB, scanned by every segment count) is served from this cache only from ~1.1 GB on (4-condition count:
  * ~280 ms at 256 MB, ~200 ms at 2 GB).
  */
-function sharedBuffersMb(totalBytes = os.totalmem()): number {
-  return Math.min(2048, Math.max(128, Math.floor(totalBytes / 8 / 1024 / 1024)));
+function sharedBuffersMb(): number {
+  return Math.min(2048, Math.max(128, Math.floor(os.totalmem() / 8 / 1024 / 1024)));
 }
 
 /**

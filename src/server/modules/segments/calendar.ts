@@ -162,9 +162,10 @@ const SWEEP_LOOKAHEAD = 3;
  */
 export function sweepOnSql(today: SQL | string, a: TCalendarAnchors): SQL {
   const cd = sql`(${today}::date - ${a.churnSince})`;
-  const same = (day: SQL) => sql`${tradeInScoreSql(day, a)} = ${tradeInScoreSql(today, a)} and ${tradeInCandidateSql(day, a)} = ${tradeInCandidateSql(today, a)}`;
+  // Today's score and candidate are computed once, beside the first step, and each step is compared with them.
+  const same = (day: SQL) => sql`${tradeInScoreSql(day, a)} = sw1.score and ${tradeInCandidateSql(day, a)} = sw1.candidate`;
   const e = (i: number) => sql.raw(`sw${i}.d`);
-  const levels: SQL[] = [sql`(select ${nextScoreStepSql(today, a)} as d offset 0) sw1`];
+  const levels: SQL[] = [sql`(select ${nextScoreStepSql(today, a)} as d, ${tradeInScoreSql(today, a)} as score, ${tradeInCandidateSql(today, a)} as candidate offset 0) sw1`];
   for (let i = 2; i <= SWEEP_LOOKAHEAD + 1; i++) levels.push(sql`cross join lateral (select ${nextScoreStepSql(e(i - 1), a)} as d offset 0) ${sql.raw(`sw${i}`)}`);
   const arms: SQL[] = [];
   for (let i = 1; i <= SWEEP_LOOKAHEAD; i++) arms.push(sql`when ${e(i)} is null then null when not (${same(e(i))}) then ${e(i)}`);
