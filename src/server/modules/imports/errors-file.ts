@@ -50,6 +50,22 @@ async function* readLog(file: string): AsyncGenerator<{ row: number; reason: str
   }
 }
 
+/** Rejections written one `[row, reason]` JSON array per line, read back in batches. */
+export async function* readRejections(file: string): AsyncGenerator<TRejection[]> {
+  const rl = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+  let batch: TRejection[] = [];
+  for await (const line of rl) {
+    if (!line) continue;
+    const [row, reason] = JSON.parse(line) as [number, string];
+    batch.push({ row, reason });
+    if (batch.length >= 5000) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
 async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
   for await (const b of batches) yield* b;
 }

@@ -1,14 +1,14 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { normalizeMobile, validatePlate, validateVin } from '../../../contracts/validators.js';
 import {
   ACTION_SQL,
   changedSql,
   countOf,
   createOwnersSql,
+  insertNewThenUpsert,
   duplicateReason,
   setExcludedSql,
   timedWrite,
-  upsertCounts,
   uuidv7Sql,
   type KindSpec,
   type StageValue,
@@ -176,25 +176,33 @@ export const repairOrdersKind: KindSpec = {
         ON CONFLICT (vin) DO NOTHING`,
     ));
     const cols = COMPARED.join(', ');
-    const { created, updated } = await timedWrite(c, 'repair orders', () => upsertCounts(
-      tx,
-      sql`WITH src AS (
-          SELECT r.ro_no, coalesce(r.vehicle_id, v.id) AS vehicle_id, coalesce(r.customer_id, v.customer_id) AS customer_id,
-            r.advisor_id, r.kind, r.mileage_km, r.labour_fen, r.parts_fen, r.fault_codes, r.stage, r.opened_at, r.closed_at
-          FROM ${t.rs} r LEFT JOIN vehicles v ON r.vehicle_id IS NULL AND v.vin = r.vin
-          WHERE r.reject IS NULL AND r.action <> 'unchanged'
-        ), m AS (
-          INSERT INTO repair_orders AS t (id, ro_no, store_id, ${sql.raw(cols)}, created_at, updated_at)
-          SELECT ${uuidv7Sql('row_number() OVER ()')}, ro_no, ${c.storeId}::uuid, ${sql.raw(cols)}, ${c.now}::timestamptz, ${c.now}::timestamptz
-          FROM src WHERE vehicle_id IS NOT NULL
-          ON CONFLICT (store_id, ro_no) DO UPDATE SET ${setExcludedSql(COMPARED)}, updated_at = excluded.updated_at
-          WHERE ${changedSql(COMPARED, 't', 'excluded')}
-          RETURNING (t.xmax = 0) AS inserted
-        )
-        SELECT (SELECT count(*) FROM src WHERE vehicle_id IS NULL) AS unresolved,
-          count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM m`,
-      'repair orders',
-    ));
+    const src = (which: SQL) => sql`SELECT r.ro_no, r.target_id, coalesce(r.vehicle_id, v.id) AS vehicle_id, coalesce(r.customer_id, v.customer_id) AS customer_id,
+        r.advisor_id, r.kind, r.mileage_km, r.labour_fen, r.parts_fen, r.fault_codes, r.stage, r.opened_at, r.closed_at
+      FROM ${t.rs} r LEFT JOIN vehicles v ON r.vehicle_id IS NULL AND v.vin = r.vin
+      WHERE r.reject IS NULL AND ${which}`;
+    const values = sql`SELECT ${uuidv7Sql('row_number() OVER ()')}, ro_no, ${c.storeId}::uuid, ${sql.raw(cols)}, ${c.now}::timestamptz, ${c.now}::timestamptz
+      FROM src WHERE vehicle_id IS NOT NULL`;
+    const counted = sql`SELECT (SELECT count(*) FROM src WHERE vehicle_id IS NULL) AS unresolved,
+      count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM m`;
+    const upsert = (which: SQL) => sql`WITH src AS (${src(which)}), m AS (
+        INSERT INTO repair_orders AS t (id, ro_no, store_id, ${sql.raw(cols)}, created_at, updated_at)
+        ${values}
+        ON CONFLICT (store_id, ro_no) DO UPDATE SET ${setExcludedSql(COMPARED)}, updated_at = excluded.updated_at
+        WHERE ${changedSql(COMPARED, 't', 'excluded')}
+        RETURNING (t.xmax = 0) AS inserted
+      ) ${counted}`;
+    const { created, updated } = await timedWrite(c, 'repair orders', () =>
+      insertNewThenUpsert(tx, {
+        insertNew: sql`WITH src AS (${src(sql`r.action = 'create'`)}), m AS (
+            INSERT INTO repair_orders (id, ro_no, store_id, ${sql.raw(cols)}, created_at, updated_at)
+            ${values}
+            RETURNING true AS inserted
+          ) ${counted}`,
+        upsertChanged: upsert(sql`r.action = 'update'`),
+        upsertAll: upsert(sql`r.action <> 'unchanged'`),
+        what: 'repair orders',
+      }),
+    );
     // Odometers only go up: a reading above a known vehicle's last one becomes its last mileage (new vehicles got
     // theirs when created).
     await timedWrite(c, 'odometers', () => tx.execute(sql`UPDATE vehicles v SET last_mileage_km = m.km, last_mileage_at = m.at, updated_at = ${c.now}::timestamptz

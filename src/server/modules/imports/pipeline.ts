@@ -12,7 +12,7 @@ import type { TDb, TTx } from '../../db/index.js';
 import * as schema from '../../db/schema.js';
 import type { Clock } from '../../platform/clock.js';
 import { ConflictError } from '../../platform/errors.js';
-import { RejectLog, SAMPLE_REJECTIONS, writeErrorCsv, type TRejection } from './errors-file.js';
+import { readRejections, RejectLog, SAMPLE_REJECTIONS, writeErrorCsv, type TRejection } from './errors-file.js';
 import { customersKind } from './kind-customers.js';
 import { repairOrdersKind } from './kind-repair-orders.js';
 import { salesOrdersKind } from './kind-sales-orders.js';
@@ -257,6 +257,7 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
   const t: Tables = { st: sql.identifier(names.st), rs: sql.identifier(names.rs), nv: sql.identifier(names.nv) };
   const dir = path.dirname(o.job.filePath);
   const rejects = new RejectLog(o.mode === 'run' ? path.join(dir, 'rejects.jsonl') : null);
+  const mergeLog = path.join(dir, 'merge-rejects.jsonl');
   const lockKey = `import:${o.job.id}`;
   let locked = false;
   let broken = false;
@@ -313,7 +314,6 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
 
     return await cdb.transaction(async (tx) => {
       await resolve(tx, spec, t, merge, o);
-      const written = await step(o, 'write', () => spec.write(tx, t, { ...merge, log: o.log }));
       const c = (
         await tx.execute<{ valid: number; rejected: number }>(
           sql`SELECT count(*) FILTER (WHERE reject IS NULL) AS valid, count(*) FILTER (WHERE reject IS NOT NULL) AS rejected FROM ${t.rs}`,
@@ -323,18 +323,23 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
       const sample = await tx.execute<{ row_no: number; reject: string }>(
         sql`SELECT row_no, reject FROM ${t.rs} WHERE reject IS NOT NULL ORDER BY row_no LIMIT ${SAMPLE_REJECTIONS}`,
       );
+      // The error file needs the source read once more (JS) while the write keeps the database busy: the two run side
+      // by side, the merge-time rejections first copied out of the transaction's tables to a file of their own.
       let errorFile: string | null = null;
+      let errors: Promise<void> = Promise.resolve();
       if (rejects.count + mergeRejected > 0) {
+        if (mergeRejected > 0) await step(o, 'merge rejections', () => dumpMergeRejects(tx, t, mergeLog));
         const out = path.join(dir, 'errors.csv');
         errorFile = out;
-        await step(o, 'error file', () => writeErrorCsv({
+        errors = step(o, 'error file', () => writeErrorCsv({
           out,
           headers: staged.headers,
           validationLog: rejects.count > 0 ? rejects.file : null,
-          mergeRejects: mergeRejected > 0 ? mergeRejectBatches(tx, t) : null,
+          mergeRejects: mergeRejected > 0 ? readRejections(mergeLog) : null,
           openSource: () => openTable(o.job.filePath, o.job.format),
         }));
       }
+      const [written] = await allOrFirstError(step(o, 'write', () => spec.write(tx, t, { ...merge, log: o.log })), errors);
       const outcome: ImportOutcome = {
         totalRows: staged.totalRows,
         createdCount: written.created,
@@ -356,6 +361,7 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
     throw err;
   } finally {
     if (rejects.file) await fs.promises.rm(rejects.file, { force: true });
+    await fs.promises.rm(mergeLog, { force: true });
     // A connection that failed mid-COPY is not reusable; drop the tables over a fresh one and discard it.
     const dropper = broken ? pool : client;
     await dropper.query(`DROP TABLE IF EXISTS "${names.st}", "${names.rs}", "${names.nv}"`).catch(() => {});
@@ -384,16 +390,28 @@ async function resolve(db: TDb | TTx, spec: KindSpec, t: Tables, merge: MergeCon
   }
 }
 
-/** Merge-time rejections in row order, through a cursor (there may be many). */
-async function* mergeRejectBatches(tx: TTx, t: Tables): AsyncGenerator<TRejection[]> {
+/** Merge-time rejections in row order, through a cursor (there may be many), into a JSON-lines file. */
+async function dumpMergeRejects(tx: TTx, t: Tables, file: string): Promise<void> {
+  const out = fs.createWriteStream(file);
+  const done = finished(out);
   await tx.execute(sql`DECLARE import_rejects NO SCROLL CURSOR FOR SELECT row_no, reject FROM ${t.rs} WHERE reject IS NOT NULL ORDER BY row_no`);
   try {
     for (;;) {
       const r = await tx.execute<{ row_no: number; reject: string }>(sql`FETCH 5000 FROM import_rejects`);
-      if (r.rows.length === 0) return;
-      yield r.rows.map((x) => ({ row: x.row_no, reason: x.reject }));
+      if (r.rows.length === 0) break;
+      if (!out.write(r.rows.map((x) => `${JSON.stringify([x.row_no, x.reject])}\n`).join(''))) await once(out, 'drain');
     }
   } finally {
     await tx.execute(sql`CLOSE import_rejects`);
+    out.end();
+    await done;
   }
+}
+
+/** Waits for both; the first failure (in argument order) is thrown once neither is running any more. */
+async function allOrFirstError<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
 }
