@@ -23,12 +23,24 @@ export class RejectLog {
   readonly samples: TRejection[] = [];
   private readonly out: fs.WriteStream | null;
 
-  /** `file` null: count and sample only (the dry run writes no file). */
-  constructor(readonly file: string | null) {
-    this.out = file ? fs.createWriteStream(file) : null;
+  /** `file` null: count and sample only. */
+  constructor(
+    readonly file: string | null,
+    written = false,
+  ) {
+    this.out = file && !written ? fs.createWriteStream(file) : null;
+  }
+
+  /** A log written earlier (by the dry run whose staged rows a run takes over), read-only. */
+  static restore(file: string, count: number, samples: TRejection[]): RejectLog {
+    const log = new RejectLog(file, true);
+    log.count = count;
+    log.samples.push(...samples);
+    return log;
   }
 
   async add(row: number, reason: string, cells: string[]): Promise<void> {
+    if (this.file && !this.out) throw new Error('this reject log is read-only');
     this.count++;
     if (this.samples.length < SAMPLE_REJECTIONS) this.samples.push({ row, reason });
     if (this.out && !this.out.write(`${JSON.stringify([row, reason, cells])}\n`)) await once(this.out, 'drain');

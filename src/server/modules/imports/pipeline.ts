@@ -24,12 +24,14 @@ import { isBlankRow, openTable, type TFileFormat } from './source.js';
 /**
  * The import pipeline, shared by the dry run and the run:
  *   1. stream the file (csv-parse / exceljs streaming reader), validate and normalise each row in JS, COPY valid rows
- *      into an UNLOGGED staging table and log rejected ones — memory stays flat whatever the file size;
+ *      into an UNLOGGED staging table and log rejected ones — memory stays flat whatever the file size; the dry run
+ *      keeps its staged rows and the run takes them over when they still match (`KeptStaging`);
  *   2. resolve the staged rows against the database in one set-based statement per kind (natural keys, duplicates
  *      in the file, owners and vehicles to find or create, what would change);
- *   3. dry run: count; run: write the target tables with INSERT … ON CONFLICT … DO UPDATE … WHERE (changed), build
- *      the error file and let the caller record the outcome — all in one transaction, so a crash at any point leaves
- *      nothing half-imported and a retry starts from scratch with the same result.
+ *   3. dry run: count; run: write the target tables (new rows by plain INSERT, changed ones by INSERT … ON CONFLICT
+ *      … DO UPDATE … WHERE (changed)), build the error file beside the write and let the caller record the outcome —
+ *      all in one transaction, so a crash at any point leaves nothing half-imported and a retry starts again with the
+ *      same result.
  *
  * Rules every kind follows:
  *   - row numbers are the spreadsheet's (header = row 1); blank rows are not data rows; every data row ends up
@@ -163,6 +165,104 @@ async function loadContext(db: TDb | TTx, storeId: string, now: Date): Promise<{
   };
 }
 
+/**
+ * The dry run's staged rows, kept for the run: the dry run has just read, validated and COPYed the whole file, and the
+ * run would do exactly the same work again (a million rows: ~12 s of the run). The table's comment says what it holds;
+ * the run takes it only when it was staged from the same file with the same mapping, staging columns and store, on
+ * the same local day (dates in the future are rejected by that day), and still holds every row it was given (an
+ * UNLOGGED table comes back empty after a server crash). Otherwise the run stages the file itself, as before.
+ * Names and staff are matched to ids as the dry run matched them, which is what the user reviewed.
+ */
+export interface KeptStaging {
+  fingerprint: string;
+  stagedAt: string;
+  /** Rows in the table. */
+  rows: number;
+  totalRows: number;
+  headers: string[];
+  rejected: number;
+  samples: TRejection[];
+}
+
+const KEPT_PREFIX = 'import_pv_';
+
+export function keptStagingOf(importId: string, dir: string): { table: string; rejectsFile: string } {
+  return { table: `${KEPT_PREFIX}${importId.replace(/-/g, '')}`, rejectsFile: path.join(dir, 'staged-rejects.jsonl') };
+}
+
+function stagingFingerprint(spec: KindSpec, job: PipelineJob, merge: MergeContext): string {
+  const mapping = Object.fromEntries(Object.entries(job.mapping).sort(([a], [b]) => a.localeCompare(b)));
+  const size = fs.statSync(job.filePath).size;
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify({ kind: spec.kind, columns: spec.columns, mapping, storeId: job.storeId, today: merge.today, file: job.filePath, size, format: job.format }))
+    .digest('hex');
+}
+
+async function findKeptStaging(client: pg.PoolClient, kept: { table: string; rejectsFile: string }, fingerprint: string): Promise<KeptStaging | null> {
+  const r = await client.query<{ comment: string | null }>(`SELECT obj_description(to_regclass($1), 'pg_class') AS comment`, [kept.table]);
+  const comment = r.rows[0]?.comment;
+  if (!comment) return null;
+  let state: KeptStaging;
+  try {
+    state = JSON.parse(comment) as KeptStaging;
+  } catch {
+    return null;
+  }
+  if (state.fingerprint !== fingerprint || !fs.existsSync(kept.rejectsFile)) return null;
+  const n = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${kept.table}"`);
+  return Number(n.rows[0]!.n) === state.rows ? state : null;
+}
+
+async function dropKeptStaging(q: Pick<pg.Pool, 'query'>, kept: { table: string; rejectsFile: string }): Promise<void> {
+  await q.query(`DROP TABLE IF EXISTS "${kept.table}"`);
+  await fs.promises.rm(kept.rejectsFile, { force: true });
+}
+
+/**
+ * Drops kept dry-run tables that will not be run: of imports that are gone, completed, or were previewed more than
+ * `maxAgeHours` ago (the run only takes a table staged the same day). An import being previewed or run holds its
+ * lock and is skipped. Returns the tables dropped.
+ */
+export async function sweepKeptStaging(db: TDb, now: Date, maxAgeHours = 24): Promise<string[]> {
+  const pool = (db as unknown as { $client: pg.Pool }).$client;
+  const client = await pool.connect();
+  const dropped: string[] = [];
+  try {
+    const r = await client.query<{ name: string; comment: string | null; id: string | null; status: string | null; file_path: string | null }>(
+      `SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS comment, j.id, j.status, j.file_path
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+       LEFT JOIN import_jobs j ON replace(j.id::text, '-', '') = substr(c.relname, ${KEPT_PREFIX.length + 1})
+       WHERE c.relkind = 'r' AND c.relname LIKE $1`,
+      [`${KEPT_PREFIX.replace(/_/g, '\\_')}%`],
+    );
+    for (const t of r.rows) {
+      let stagedAt = 0;
+      try {
+        stagedAt = Date.parse((JSON.parse(t.comment ?? '{}') as Partial<KeptStaging>).stagedAt ?? '') || 0;
+      } catch {
+        // an unreadable comment counts as old
+      }
+      const wanted = t.id !== null && t.status !== 'completed' && now.getTime() - stagedAt < maxAgeHours * 3_600_000;
+      if (wanted) continue;
+      if (t.id) {
+        const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [`import:${t.id}`]);
+        if (!got.rows[0]!.ok) continue;
+      }
+      try {
+        await client.query(`DROP TABLE IF EXISTS "${t.name}"`);
+        if (t.file_path) await fs.promises.rm(keptStagingOf(t.id!, path.dirname(t.file_path)).rejectsFile, { force: true });
+        dropped.push(t.name);
+      } finally {
+        if (t.id) await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`import:${t.id}`]);
+      }
+    }
+  } finally {
+    client.release();
+  }
+  return dropped;
+}
+
 /** Drops staging tables a crashed earlier attempt of this import left behind. */
 async function dropLeftovers(client: pg.PoolClient, hex: string): Promise<void> {
   const r = await client.query<{ name: string }>(
@@ -254,11 +354,13 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
   const hex = o.job.id.replace(/-/g, '');
   const nonce = crypto.randomBytes(3).toString('hex');
   const names = { st: `import_st_${hex}_${nonce}`, rs: `import_rs_${hex}_${nonce}`, nv: `import_nv_${hex}_${nonce}` };
-  const t: Tables = { st: sql.identifier(names.st), rs: sql.identifier(names.rs), nv: sql.identifier(names.nv) };
   const dir = path.dirname(o.job.filePath);
-  const rejects = new RejectLog(o.mode === 'run' ? path.join(dir, 'rejects.jsonl') : null);
+  const kept = keptStagingOf(o.job.id, dir);
   const mergeLog = path.join(dir, 'merge-rejects.jsonl');
   const lockKey = `import:${o.job.id}`;
+  let rejects: RejectLog | null = null;
+  let reused: KeptStaging | null = null;
+  let committed = false;
   let locked = false;
   let broken = false;
   try {
@@ -277,14 +379,35 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
     await client.query(`SET default_statistics_target = 20`);
     await client.query(`SET work_mem = '64MB'`);
     const { merge, lookups } = await loadContext(cdb, o.job.storeId, o.clock.now());
-    await client.query(`CREATE UNLOGGED TABLE "${names.st}" (row_no integer NOT NULL, ${spec.columns.map(([c, type]) => `${c} ${type}`).join(', ')})`);
+    const fingerprint = stagingFingerprint(spec, o.job, merge);
     let staged: { totalRows: number; headers: string[] };
-    try {
-      staged = await step(o, 'stage (read, validate, COPY)', () => stage(client, o, spec, names.st, lookups, rejects));
-    } finally {
-      await rejects.close();
+    if (o.mode === 'run') reused = await step(o, 'reuse the dry run\'s staged rows', () => findKeptStaging(client, kept, fingerprint));
+    if (reused) {
+      names.st = kept.table;
+      staged = { totalRows: reused.totalRows, headers: reused.headers };
+      rejects = RejectLog.restore(kept.rejectsFile, reused.rejected, reused.samples);
+    } else {
+      // A dry run stages into the table the run will look for; a run that finds none (or a stale one) stages its own.
+      if (o.mode === 'preview') {
+        await dropKeptStaging(client, kept);
+        names.st = kept.table;
+      }
+      rejects = new RejectLog(o.mode === 'preview' ? kept.rejectsFile : path.join(dir, 'rejects.jsonl'));
+      await client.query(`CREATE UNLOGGED TABLE "${names.st}" (row_no integer NOT NULL, ${spec.columns.map(([c, type]) => `${c} ${type}`).join(', ')})`);
+      try {
+        staged = await step(o, 'stage (read, validate, COPY)', () => stage(client, o, spec, names.st, lookups, rejects!));
+      } finally {
+        await rejects.close();
+      }
+      await step(o, 'analyze staging', () => client.query(`ANALYZE "${names.st}"`));
     }
-    await step(o, 'analyze staging', () => client.query(`ANALYZE "${names.st}"`));
+    const t: Tables = { st: sql.identifier(names.st), rs: sql.identifier(names.rs), nv: sql.identifier(names.nv) };
+    if (o.mode === 'preview') {
+      const n = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${names.st}"`);
+      const state: KeptStaging = { fingerprint, stagedAt: o.clock.now().toISOString(), rows: Number(n.rows[0]!.n), totalRows: staged.totalRows, headers: staged.headers, rejected: rejects.count, samples: rejects.samples };
+      await client.query(`COMMENT ON TABLE "${names.st}" IS ${client.escapeLiteral(JSON.stringify(state))}`);
+    }
+    const validation = rejects;
 
     if (o.mode === 'preview') {
       await resolve(cdb, spec, t, merge, o);
@@ -302,10 +425,10 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
         createdCount: Number(c.created),
         updatedCount: Number(c.updated),
         unchangedCount: Number(c.unchanged),
-        rejectedCount: rejects.count + Number(c.rejected),
+        rejectedCount: validation.count + Number(c.rejected),
         customersCreated: Number(related.rows[0]?.customers ?? 0),
         vehiclesCreated: Number(related.rows[0]?.vehicles ?? 0),
-        sampleRejections: [...rejects.samples, ...sample.rows.map((r) => ({ row: r.row_no, reason: r.reject }))]
+        sampleRejections: [...validation.samples, ...sample.rows.map((r) => ({ row: r.row_no, reason: r.reject }))]
           .sort((a, b) => a.row - b.row)
           .slice(0, SAMPLE_REJECTIONS),
         errorFile: null,
@@ -327,14 +450,14 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
       // by side, the merge-time rejections first copied out of the transaction's tables to a file of their own.
       let errorFile: string | null = null;
       let errors: Promise<void> = Promise.resolve();
-      if (rejects.count + mergeRejected > 0) {
+      if (validation.count + mergeRejected > 0) {
         if (mergeRejected > 0) await step(o, 'merge rejections', () => dumpMergeRejects(tx, t, mergeLog));
         const out = path.join(dir, 'errors.csv');
         errorFile = out;
         errors = step(o, 'error file', () => writeErrorCsv({
           out,
           headers: staged.headers,
-          validationLog: rejects.count > 0 ? rejects.file : null,
+          validationLog: validation.count > 0 ? validation.file : null,
           mergeRejects: mergeRejected > 0 ? readRejections(mergeLog) : null,
           openSource: () => openTable(o.job.filePath, o.job.format),
         }));
@@ -345,26 +468,32 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
         createdCount: written.created,
         updatedCount: written.updated,
         unchangedCount: Number(c.valid) - written.created - written.updated,
-        rejectedCount: rejects.count + mergeRejected,
+        rejectedCount: validation.count + mergeRejected,
         customersCreated: written.customersCreated,
         vehiclesCreated: written.vehiclesCreated,
-        sampleRejections: [...rejects.samples, ...sample.rows.map((r) => ({ row: r.row_no, reason: r.reject }))]
+        sampleRejections: [...validation.samples, ...sample.rows.map((r) => ({ row: r.row_no, reason: r.reject }))]
           .sort((a, b) => a.row - b.row)
           .slice(0, SAMPLE_REJECTIONS),
         errorFile,
       };
       await o.finish?.(tx, outcome);
       return outcome;
+    }).then((outcome) => {
+      committed = true;
+      return outcome;
     });
   } catch (err) {
     broken = true;
     throw err;
   } finally {
-    if (rejects.file) await fs.promises.rm(rejects.file, { force: true });
+    // The dry run's staged rows stay for the run (and its retries) until the run has committed; a run's own do not.
+    if (rejects?.file && rejects.file !== kept.rejectsFile) await fs.promises.rm(rejects.file, { force: true });
     await fs.promises.rm(mergeLog, { force: true });
     // A connection that failed mid-COPY is not reusable; drop the tables over a fresh one and discard it.
     const dropper = broken ? pool : client;
-    await dropper.query(`DROP TABLE IF EXISTS "${names.st}", "${names.rs}", "${names.nv}"`).catch(() => {});
+    const drop = [names.rs, names.nv, ...(names.st === kept.table ? [] : [names.st])];
+    await dropper.query(`DROP TABLE IF EXISTS ${drop.map((n) => `"${n}"`).join(', ')}`).catch(() => {});
+    if ((o.mode === 'preview' && broken) || committed) await dropKeptStaging(dropper, kept).catch(() => {});
     if (!broken) {
       await client.query(`RESET work_mem; RESET default_statistics_target`).catch(() => {});
       if (locked) await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]).catch(() => {});

@@ -335,8 +335,8 @@ export function createImportsService({ db, clock, jobs, config, log }: ImportsDe
 
     /**
      * The `imports.run` job. Exclusive per import (an advisory lock), idempotent (a completed import is left alone),
-     * restartable (each attempt restages the file; the merge, the counts, `import.completed` and the audit entry
-     * commit together). Progress is written about once a second.
+     * restartable (each attempt takes the dry run's staged rows when they are still exactly what it would stage,
+     * else restages the file; the merge, the counts, `import.completed` and the audit entry commit together). Progress is written about once a second.
      */
     async runImport(data: TImportRunJob): Promise<void> {
       const [job] = await db.select().from(importJobs).where(eq(importJobs.id, data.importId));
