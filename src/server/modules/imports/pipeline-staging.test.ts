@@ -48,8 +48,19 @@ function newJob(prefix: string, n: number, mapping: Record<string, string> = MAP
 
 async function pipe(job: PipelineJob, mode: 'preview' | 'run', at = '2026-06-01T02:00:00Z', finish?: () => Promise<void>) {
   const steps: string[] = [];
-  const outcome = await runPipeline({ db: env.ctx.db, clock: fixedClock(at), job, mode, log: (l) => steps.push(l.replace(/: \d+ ms$/, '')), finish });
-  return { outcome: outcome!, steps };
+  const progress: number[] = [];
+  const outcome = await runPipeline({
+    db: env.ctx.db,
+    clock: fixedClock(at),
+    job,
+    mode,
+    log: (l) => steps.push(l.replace(/: \d+ ms$/, '')),
+    onProgress: async (n) => {
+      progress.push(n);
+    },
+    finish,
+  });
+  return { outcome: outcome!, steps, progress };
 }
 
 async function keptTableExists(job: PipelineJob): Promise<boolean> {
@@ -70,6 +81,8 @@ describe('the run takes over the dry run’s staged rows', () => {
     const run = await pipe(job, 'run');
     expect(run.steps).toContain("run reuse the dry run's staged rows");
     expect(run.steps).not.toContain('run stage (read, validate, COPY)');
+    // The progress bar shows every row read from the start (the dry run read them).
+    expect(run.progress).toEqual([6]);
     expect(run.outcome).toMatchObject({ totalRows: 6, createdCount: 5, rejectedCount: 1, sampleRejections: [{ row: 7 }] });
     expect(await ros('SA')).toBe(5);
     // The rejected row is in the error file with its cells, as if the run had read it itself.

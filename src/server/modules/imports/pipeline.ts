@@ -386,6 +386,8 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
       names.st = kept.table;
       staged = { totalRows: reused.totalRows, headers: reused.headers };
       rejects = RejectLog.restore(kept.rejectsFile, reused.rejected, reused.samples);
+      // Every row has been read and checked (by the dry run): the progress says so from the start.
+      await o.onProgress?.(reused.totalRows);
     } else {
       // A dry run stages into the table the run will look for; a run that finds none (or a stale one) stages its own.
       if (o.mode === 'preview') {
