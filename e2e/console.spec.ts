@@ -120,6 +120,8 @@ test.describe('staff console', () => {
     await expect(result).toBeVisible({ timeout: 60_000 });
     await expect(result).toContainText('1 行被拒绝');
     await expect(page.getByTestId('import-progress-text')).toContainText('3 / 3');
+    // All three steps (read and check, match, write) are done.
+    await expect(page.getByTestId('import-phases').locator('.ant-steps-item-finish')).toHaveCount(3);
     await snap('13-import-completed');
 
     const downloadPromise = page.waitForEvent('download');

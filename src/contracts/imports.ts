@@ -24,6 +24,9 @@ export const IMPORT_STATUSES = [
   { key: 'failed', zh: '失败', en: 'Failed' },
 ] as const;
 export const ZImportStatus = z.enum(['uploaded', 'previewed', 'queued', 'running', 'completed', 'failed']);
+/** The step of a running import: `read` the file (rows counted in `processedRows`), `match` it against the records, `write`. */
+export const ZImportPhase = z.enum(['read', 'match', 'write']);
+export type TImportPhase = z.infer<typeof ZImportPhase>;
 export type TImportStatus = z.infer<typeof ZImportStatus>;
 
 /** One target field of an import kind. `synonyms` are header names that map to it (compared after normalising). */
@@ -177,6 +180,8 @@ export const ZImportJob = z.object({
   /** An estimate until the preview has counted the file. */
   totalRows: z.number().int(),
   processedRows: z.number().int(),
+  /** While `running`: the step it is on; null otherwise. */
+  phase: ZImportPhase.nullable(),
   createdCount: z.number().int(),
   updatedCount: z.number().int(),
   unchangedCount: z.number().int(),

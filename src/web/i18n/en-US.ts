@@ -480,11 +480,13 @@ const enUS: Mirror<typeof zhCN> = {
     progress: {
       label: 'Import progress',
       queued: 'Queued, starting shortly…',
-      rows: '{{processed}} of {{total}} rows processed',
+      rows: '{{processed}} of {{total}} rows read and checked',
       done: 'Import completed',
       doneWithRejects: 'Import completed; {{count}} rows rejected',
       failed: 'Import failed',
     },
+    phase: { read: 'Read and check the file', match: 'Match owners, vehicles and records', write: 'Write the records' },
+    phaseHint: { match: 'comparing each row with the owners, vehicles and orders on file', write: 'writing customers, vehicles and orders; a large file takes a minute or two' },
     downloadErrors: 'Download error file',
     run: { toCustomers: 'View customers', details: 'Import details', again: 'Import another file' },
     history: {

@@ -478,11 +478,13 @@ const zhCN = {
     progress: {
       label: '导入进度',
       queued: '排队中，即将开始…',
-      rows: '已处理 {{processed}} / {{total}} 行',
+      rows: '已读取并校验 {{processed}} / {{total}} 行',
       done: '导入完成',
       doneWithRejects: '导入完成，{{count}} 行被拒绝',
       failed: '导入失败',
     },
+    phase: { read: '读取并校验文件', match: '匹配车主、车辆和已有记录', write: '写入记录' },
+    phaseHint: { match: '正在比对系统中已有的车主、车辆和单据', write: '正在写入客户、车辆和单据，大文件需要一两分钟' },
     downloadErrors: '下载错误文件',
     run: { toCustomers: '查看客户', details: '导入详情', again: '再导入一个文件' },
     history: {

@@ -125,7 +125,7 @@ describe('repair orders from CSV', () => {
 
   it('runs as a job: rows land in customers, vehicles and repair orders; bad rows do not stop good ones', async () => {
     const job = await runAndWait(manager1, importId);
-    expect(job).toMatchObject({ status: 'completed', totalRows: 5, processedRows: 5, createdCount: 3, updatedCount: 0, unchangedCount: 0, rejectedCount: 2, hasErrorFile: true });
+    expect(job).toMatchObject({ status: 'completed', totalRows: 5, processedRows: 5, createdCount: 3, updatedCount: 0, unchangedCount: 0, rejectedCount: 2, hasErrorFile: true, phase: null });
     expect(job.finishedAt).not.toBeNull();
 
     const ros = (

@@ -49,6 +49,7 @@ function newJob(prefix: string, n: number, mapping: Record<string, string> = MAP
 async function pipe(job: PipelineJob, mode: 'preview' | 'run', at = '2026-06-01T02:00:00Z', finish?: () => Promise<void>) {
   const steps: string[] = [];
   const progress: number[] = [];
+  const phases: string[] = [];
   const outcome = await runPipeline({
     db: env.ctx.db,
     clock: fixedClock(at),
@@ -58,9 +59,12 @@ async function pipe(job: PipelineJob, mode: 'preview' | 'run', at = '2026-06-01T
     onProgress: async (n) => {
       progress.push(n);
     },
+    onPhase: async (p) => {
+      phases.push(p);
+    },
     finish,
   });
-  return { outcome: outcome!, steps, progress };
+  return { outcome: outcome!, steps, progress, phases };
 }
 
 async function keptTableExists(job: PipelineJob): Promise<boolean> {
@@ -83,6 +87,9 @@ describe('the run takes over the dry run’s staged rows', () => {
     expect(run.steps).not.toContain('run stage (read, validate, COPY)');
     // The progress bar shows every row read from the start (the dry run read them).
     expect(run.progress).toEqual([6]);
+    // The steps it reports after reading (the job itself starts at `read`); a dry run reports none.
+    expect(run.phases).toEqual(['match', 'write']);
+    expect(pv.phases).toEqual([]);
     expect(run.outcome).toMatchObject({ totalRows: 6, createdCount: 5, rejectedCount: 1, sampleRejections: [{ row: 7 }] });
     expect(await ros('SA')).toBe(5);
     // The rejected row is in the error file with its cells, as if the run had read it itself.

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { TImportKind, TImportMapping } from '../../../contracts/imports.js';
+import type { TImportKind, TImportMapping, TImportPhase } from '../../../contracts/imports.js';
 import type { TDb, TTx } from '../../db/index.js';
 import * as schema from '../../db/schema.js';
 import type { Clock } from '../../platform/clock.js';
@@ -77,6 +77,8 @@ export interface PipelineOptions {
   mode: 'preview' | 'run';
   /** Rows read so far; called at most about once a second. */
   onProgress?: (processedRows: number) => Promise<void>;
+  /** Run only: the step the run starts (read the file, match it against the records, write them). */
+  onPhase?: (phase: TImportPhase) => Promise<void>;
   /**
    * Run only: called once this attempt holds the import's lock (an earlier attempt or a dry run may have held it);
    * returns false when there is nothing left to do (the import completed meanwhile).
@@ -437,6 +439,7 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
       };
     }
 
+    await o.onPhase?.('match');
     return await cdb.transaction(async (tx) => {
       await resolve(tx, spec, t, merge, o);
       const c = (
@@ -464,6 +467,7 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
           openSource: () => openTable(o.job.filePath, o.job.format),
         }));
       }
+      await o.onPhase?.('write');
       const [written] = await allOrFirstError(step(o, 'write', () => spec.write(tx, t, { ...merge, log: o.log })), errors);
       const outcome: ImportOutcome = {
         totalRows: staged.totalRows,

@@ -4,6 +4,8 @@ import { staff, stores } from '../org/schema.js';
 
 export const importKind = pgEnum('import_kind', ['customers', 'vehicles', 'sales_orders', 'repair_orders']);
 export const importStatus = pgEnum('import_status', ['uploaded', 'previewed', 'queued', 'running', 'completed', 'failed']);
+/** The step a running import is on: reading and checking the file, matching it against the records, writing. */
+export const importPhase = pgEnum('import_phase', ['read', 'match', 'write']);
 
 /** Target field → source column header. */
 export type TImportMapping = Record<string, string>;
@@ -25,6 +27,8 @@ export const importJobs = pgTable(
     status: importStatus('status').notNull().default('uploaded'),
     totalRows: integer('total_rows').notNull().default(0),
     processedRows: integer('processed_rows').notNull().default(0),
+    /** While running; null otherwise. */
+    phase: importPhase('phase'),
     createdCount: integer('created_count').notNull().default(0),
     updatedCount: integer('updated_count').notNull().default(0),
     unchangedCount: integer('unchanged_count').notNull().default(0),

@@ -61,6 +61,7 @@ const toJob = (r: TImportRow, createdByName: string | null): TImportJob => ({
   mapping: r.mapping,
   totalRows: r.totalRows,
   processedRows: r.processedRows,
+  phase: r.status === 'running' ? r.phase : null,
   createdCount: r.createdCount,
   updatedCount: r.updatedCount,
   unchangedCount: r.unchangedCount,
@@ -149,7 +150,7 @@ export function createImportsService({ db, clock, jobs, config, log }: ImportsDe
     const message = root instanceof Error ? root.message : String(root);
     await db
       .update(importJobs)
-      .set({ status: 'failed', error: `导入失败 / Import failed: ${message}`.slice(0, 1000), finishedAt: clock.now(), updatedAt: clock.now() })
+      .set({ status: 'failed', phase: null, error: `导入失败 / Import failed: ${message}`.slice(0, 1000), finishedAt: clock.now(), updatedAt: clock.now() })
       .where(eq(importJobs.id, id));
   }
 
@@ -356,10 +357,13 @@ export function createImportsService({ db, clock, jobs, config, log }: ImportsDe
             const startedAt = clock.now();
             await db
               .update(importJobs)
-              .set({ status: 'running', startedAt, finishedAt: null, error: null, processedRows: 0, createdCount: 0, updatedCount: 0, unchangedCount: 0, rejectedCount: 0, errorFilePath: null, updatedAt: startedAt })
+              .set({ status: 'running', phase: 'read', startedAt, finishedAt: null, error: null, processedRows: 0, createdCount: 0, updatedCount: 0, unchangedCount: 0, rejectedCount: 0, errorFilePath: null, updatedAt: startedAt })
               .where(eq(importJobs.id, job.id));
             await fs.promises.rm(path.join(path.dirname(job.filePath), 'errors.csv'), { force: true });
             return true;
+          },
+          onPhase: async (phase) => {
+            await db.update(importJobs).set({ phase, updatedAt: clock.now() }).where(eq(importJobs.id, job.id));
           },
           onProgress: async (n) => {
             await db
@@ -373,6 +377,7 @@ export function createImportsService({ db, clock, jobs, config, log }: ImportsDe
               .update(importJobs)
               .set({
                 status: 'completed',
+                phase: null,
                 totalRows: o.totalRows,
                 processedRows: o.totalRows,
                 createdCount: o.createdCount,

@@ -1,19 +1,41 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Col, Progress, Row, Statistic } from 'antd';
+import { Alert, Button, Col, Progress, Row, Statistic, Steps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { ImportJob } from '../../api/types';
 import { localize } from '../../i18n';
 import { errorFileUrl } from '../api';
 
-/** Live progress and the outcome counts of one import, with the error file when rows were rejected. */
+const PHASES = ['read', 'match', 'write'] as const;
+
+/**
+ * Live progress and the outcome counts of one import, with the error file when rows were rejected. A running import
+ * shows its step (read and check the file, match it against the records, write them); the bar counts the rows read.
+ */
 export function ImportProgress({ job }: { job: ImportJob }) {
   const { t } = useTranslation();
   const running = job.status === 'queued' || job.status === 'running';
   const percent = job.totalRows > 0 ? Math.min(100, Math.floor((job.processedRows / job.totalRows) * 100)) : job.status === 'completed' ? 100 : 0;
+  const step = job.status === 'completed' ? PHASES.length : job.phase ? PHASES.indexOf(job.phase) : -1;
   return (
     <div>
+      {(job.status === 'running' || job.status === 'completed') && (
+        <Steps
+          size="small"
+          className="bk-steps-compact"
+          style={{ marginBottom: 12 }}
+          current={Math.max(step, 0)}
+          data-testid="import-phases"
+          items={PHASES.map((p, i) => ({
+            key: p,
+            title: t(`imports.phase.${p}`),
+            status: i < step ? 'finish' : i === step ? 'process' : 'wait',
+          }))}
+        />
+      )}
       <Progress
         percent={percent}
+        // Past reading, the bar is full and the step above says what is happening; a "100%" would read as done.
+        showInfo={job.status !== 'running' || job.phase === 'read'}
         status={job.status === 'failed' ? 'exception' : job.status === 'completed' ? 'success' : 'active'}
         aria-label={t('imports.progress.label')}
         data-testid="import-progress"
@@ -22,6 +44,7 @@ export function ImportProgress({ job }: { job: ImportJob }) {
         {job.status === 'queued'
           ? t('imports.progress.queued')
           : t('imports.progress.rows', { processed: job.processedRows.toLocaleString('en-US'), total: job.totalRows.toLocaleString('en-US') })}
+        {job.status === 'running' && job.phase && job.phase !== 'read' && <span data-testid="import-phase-hint"> · {t(`imports.phaseHint.${job.phase}`)}</span>}
       </div>
       <Row gutter={16}>
         <Col span={6}>
