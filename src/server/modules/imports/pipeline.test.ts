@@ -9,7 +9,7 @@ import { completeVin } from '../../../contracts/validators.js';
 import { fixedClock } from '../../platform/clock.js';
 import { seedDemoOrg, type SeededOrg } from '../../seed/org.js';
 import { createTestEnv, type TestEnv } from '../../testing/harness.js';
-import { keptStagingOf, runPipeline, sweepKeptStaging, type PipelineJob } from './pipeline.js';
+import { ImportBusyError, keptStagingOf, runPipeline, sweepKeptStaging, type PipelineJob } from './pipeline.js';
 import { importJobs } from './schema.js';
 
 /**
@@ -153,6 +153,24 @@ describe('the run takes over the dry run’s staged rows', () => {
     expect(retry.steps).toContain("run reuse the dry run's staged rows");
     expect(retry.outcome).toMatchObject({ createdCount: 3, rejectedCount: 1 });
     expect(await ros('SE')).toBe(3);
+  });
+  it('a dry run turned away because the import is busy leaves the staged rows alone', async () => {
+    const job = newJob('SK', 2);
+    await pipe(job, 'preview');
+    const serverUrl = (env.ctx.db as unknown as { $client: pg.Pool }).$client.options.connectionString!;
+    const holder = new pg.Client({ connectionString: serverUrl });
+    await holder.connect();
+    try {
+      // As a run in progress would: it holds the import's lock.
+      await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`import:${job.id}`]);
+      await expect(pipe(job, 'preview')).rejects.toThrow(ImportBusyError);
+      expect(await keptTableExists(job)).toBe(true);
+    } finally {
+      await holder.end();
+    }
+    const run = await pipe(job, 'run');
+    expect(run.steps).toContain("run reuse the dry run's staged rows");
+    expect(run.outcome).toMatchObject({ createdCount: 2 });
   });
 });
 

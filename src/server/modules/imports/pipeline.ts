@@ -499,7 +499,8 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
     const dropper = broken ? pool : client;
     const drop = [names.rs, names.nv, ...(names.st === kept.table ? [] : [names.st])];
     await dropper.query(`DROP TABLE IF EXISTS ${drop.map((n) => `"${n}"`).join(', ')}`).catch(() => {});
-    if ((o.mode === 'preview' && broken) || committed) await dropKeptStaging(dropper, kept).catch(() => {});
+    // Only under this import's lock: a dry run turned away as busy must not take the rows of the one that holds it.
+    if (locked && ((o.mode === 'preview' && broken) || committed)) await dropKeptStaging(dropper, kept).catch(() => {});
     if (!broken) {
       await client.query(`RESET work_mem; RESET default_statistics_target`).catch(() => {});
       if (locked) await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]).catch(() => {});
