@@ -53,29 +53,14 @@ export class RejectLog {
   }
 }
 
+/** A JSON-lines log of rejections, `[row, reason, cells]` (cells absent for merge-time rejections). */
 async function* readLog(file: string): AsyncGenerator<{ row: number; reason: string; cells: string[] }> {
   const rl = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
   for await (const line of rl) {
     if (!line) continue;
-    const [row, reason, cells] = JSON.parse(line) as [number, string, string[]];
+    const [row, reason, cells = []] = JSON.parse(line) as [number, string, string[]?];
     yield { row, reason, cells };
   }
-}
-
-/** Rejections written one `[row, reason]` JSON array per line, read back in batches. */
-export async function* readRejections(file: string): AsyncGenerator<TRejection[]> {
-  const rl = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
-  let batch: TRejection[] = [];
-  for await (const line of rl) {
-    if (!line) continue;
-    const [row, reason] = JSON.parse(line) as [number, string];
-    batch.push({ row, reason });
-    if (batch.length >= 5000) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length) yield batch;
 }
 
 async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
@@ -84,14 +69,15 @@ async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
 
 /**
  * Writes the error CSV: UTF-8 with a BOM (so Excel shows Chinese correctly), columns 行号, 原因, then the file's own
- * columns. `mergeRejects` (in row order) are matched to their original cells by reading the source once more, only
+ * columns. The merge-time rejections are matched to their original cells by reading the source once more, only
  * when there are any.
  */
 export async function writeErrorCsv(opts: {
   out: string;
   headers: string[];
   validationLog: string | null;
-  mergeRejects: AsyncIterable<TRejection[]> | null;
+  /** Merge-time rejections, `[row, reason]` per line in row order. */
+  mergeLog: string | null;
   openSource: () => Promise<Table>;
 }): Promise<void> {
   const file = fs.createWriteStream(opts.out);
@@ -103,7 +89,7 @@ export async function writeErrorCsv(opts: {
   await write(['行号 Row', '原因 Reason', ...opts.headers]);
 
   const validation = opts.validationLog ? readLog(opts.validationLog) : null;
-  const merge = opts.mergeRejects ? flatten(opts.mergeRejects) : null;
+  const merge = opts.mergeLog ? readLog(opts.mergeLog) : null;
   let table: Table | null = null;
   let source: AsyncGenerator<SourceRow> | null = null;
   try {

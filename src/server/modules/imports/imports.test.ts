@@ -182,6 +182,24 @@ describe('repair orders from CSV', () => {
     expect(Number((await env.ctx.db.execute<{ n: number }>(sql`SELECT count(*) AS n FROM repair_orders`)).rows[0]!.n)).toBe(3);
   });
 
+  it('a running import reports its steps in order, and none once it is done', async () => {
+    // Every change of an import's step, as the job writes it (what a client polling GET /imports/{id} would see).
+    await env.ctx.db.execute(sql`CREATE TABLE test_import_phases (seq serial, import_id uuid, phase import_phase)`);
+    await env.ctx.db.execute(sql.raw(`CREATE FUNCTION test_log_import_phase() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO test_import_phases (import_id, phase) VALUES (NEW.id, NEW.phase); RETURN NULL; END $$`));
+    await env.ctx.db.execute(sql`CREATE TRIGGER test_import_phase AFTER UPDATE OF phase ON import_jobs FOR EACH ROW
+      WHEN (OLD.phase IS DISTINCT FROM NEW.phase) EXECUTE FUNCTION test_log_import_phase()`);
+    try {
+      const { job } = await importFile(manager1, 'repair_orders', 'steps.csv', roCsv('390'));
+      expect(job.phase).toBeNull();
+      const log = await env.ctx.db.execute<{ phase: string | null }>(sql`SELECT phase FROM test_import_phases WHERE import_id = ${job.id} ORDER BY seq`);
+      expect(log.rows.map((r) => r.phase)).toEqual(['read', 'match', 'write', null]);
+    } finally {
+      await env.ctx.db.execute(sql`DROP TRIGGER test_import_phase ON import_jobs`);
+      await env.ctx.db.execute(sql`DROP FUNCTION test_log_import_phase(); DROP TABLE test_import_phases`);
+    }
+  });
+
   it('a changed amount updates only that RO', async () => {
     const { job } = await importFile(manager1, 'repair_orders', 'changed.csv', roCsv('400'));
     expect(job).toMatchObject({ createdCount: 0, updatedCount: 1, unchangedCount: 2, rejectedCount: 2 });

@@ -5,8 +5,8 @@ import {
   changedSql,
   countOf,
   createOwnersSql,
-  insertNewThenUpsert,
   duplicateReason,
+  insertNewThenUpsert,
   setExcludedSql,
   timedWrite,
   uuidv7Sql,
@@ -176,7 +176,7 @@ export const repairOrdersKind: KindSpec = {
         ON CONFLICT (vin) DO NOTHING`,
     ));
     const cols = COMPARED.join(', ');
-    const src = (which: SQL) => sql`SELECT r.ro_no, r.target_id, coalesce(r.vehicle_id, v.id) AS vehicle_id, coalesce(r.customer_id, v.customer_id) AS customer_id,
+    const src = (which: SQL) => sql`SELECT r.ro_no, coalesce(r.vehicle_id, v.id) AS vehicle_id, coalesce(r.customer_id, v.customer_id) AS customer_id,
         r.advisor_id, r.kind, r.mileage_km, r.labour_fen, r.parts_fen, r.fault_codes, r.stage, r.opened_at, r.closed_at
       FROM ${t.rs} r LEFT JOIN vehicles v ON r.vehicle_id IS NULL AND v.vin = r.vin
       WHERE r.reject IS NULL AND ${which}`;
@@ -201,6 +201,7 @@ export const repairOrdersKind: KindSpec = {
         upsertChanged: upsert(sql`r.action = 'update'`),
         upsertAll: upsert(sql`r.action <> 'unchanged'`),
         what: 'repair orders',
+        naturalKey: 'repair_orders_no_uq',
       }),
     );
     // Odometers only go up: a reading above a known vehicle's last one becomes its last mileage (new vehicles got

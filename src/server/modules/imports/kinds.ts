@@ -2,6 +2,7 @@ import { sql, type Name, type SQL } from 'drizzle-orm';
 import { IMPORT_FIELDS, type TImportFieldDef, type TImportKind } from '../../../contracts/imports.js';
 import type { ValidationResult } from '../../../contracts/validators.js';
 import type { TTx } from '../../db/index.js';
+import { isUniqueViolation } from '../vehicles/service.js';
 import { cellValue, type Cell, type Parsed } from './parse.js';
 
 /**
@@ -198,27 +199,22 @@ export async function upsertCounts(tx: TTx, q: SQL, what: string): Promise<{ cre
  * Writes the rows resolved as new with a plain INSERT and then upserts the changed ones. A plain INSERT skips the
  * speculative insertion of `ON CONFLICT` (a million new repair orders: ~13 % of the write). Should a key the resolve
  * step found free have been taken since (another import or a console entry committed in between), the INSERT fails
- * on the unique index, its savepoint is rolled back and `upsertAll` writes every changed row instead: the outcome is
+ * on the natural key's unique index (`naturalKey`), its savepoint is rolled back and `upsertAll` writes every changed row instead: the outcome is
  * the upsert's in every case, only slower in that rare one.
  */
 export async function insertNewThenUpsert(
   tx: TTx,
-  q: { insertNew: SQL; upsertChanged: SQL; upsertAll: SQL; what: string },
+  q: { insertNew: SQL; upsertChanged: SQL; upsertAll: SQL; what: string; naturalKey: string },
 ): Promise<{ created: number; updated: number }> {
   let created: { created: number; updated: number };
   try {
     created = await tx.transaction((sp) => upsertCounts(sp, q.insertNew, q.what));
   } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
+    if (!isUniqueViolation(err, q.naturalKey)) throw err;
     return upsertCounts(tx, q.upsertAll, q.what);
   }
   const changed = await upsertCounts(tx, q.upsertChanged, q.what);
   return { created: created.created + changed.created, updated: created.updated + changed.updated };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e.code === '23505' || e.cause?.code === '23505';
 }
 
 /** Owners a new vehicle needs: distinct mobiles not yet in the customers table, named from the row. */

@@ -12,7 +12,7 @@ import type { TDb, TTx } from '../../db/index.js';
 import * as schema from '../../db/schema.js';
 import type { Clock } from '../../platform/clock.js';
 import { ConflictError } from '../../platform/errors.js';
-import { readRejections, RejectLog, SAMPLE_REJECTIONS, writeErrorCsv, type TRejection } from './errors-file.js';
+import { RejectLog, SAMPLE_REJECTIONS, writeErrorCsv, type TRejection } from './errors-file.js';
 import { customersKind } from './kind-customers.js';
 import { repairOrdersKind } from './kind-repair-orders.js';
 import { salesOrdersKind } from './kind-sales-orders.js';
@@ -178,8 +178,7 @@ async function loadContext(db: TDb | TTx, storeId: string, now: Date): Promise<{
 export interface KeptStaging {
   fingerprint: string;
   stagedAt: string;
-  /** Rows in the table. */
-  rows: number;
+  /** Data rows of the file; those not rejected are the table's rows. */
   totalRows: number;
   headers: string[];
   rejected: number;
@@ -213,7 +212,7 @@ async function findKeptStaging(client: pg.PoolClient, kept: { table: string; rej
   }
   if (state.fingerprint !== fingerprint || !fs.existsSync(kept.rejectsFile)) return null;
   const n = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${kept.table}"`);
-  return Number(n.rows[0]!.n) === state.rows ? state : null;
+  return Number(n.rows[0]!.n) === state.totalRows - state.rejected ? state : null;
 }
 
 async function dropKeptStaging(q: Pick<pg.Pool, 'query'>, kept: { table: string; rejectsFile: string }): Promise<void> {
@@ -407,11 +406,10 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
     }
     const t: Tables = { st: sql.identifier(names.st), rs: sql.identifier(names.rs), nv: sql.identifier(names.nv) };
     if (o.mode === 'preview') {
-      const n = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${names.st}"`);
-      const state: KeptStaging = { fingerprint, stagedAt: o.clock.now().toISOString(), rows: Number(n.rows[0]!.n), totalRows: staged.totalRows, headers: staged.headers, rejected: rejects.count, samples: rejects.samples };
+      const state: KeptStaging = { fingerprint, stagedAt: o.clock.now().toISOString(), totalRows: staged.totalRows, headers: staged.headers, rejected: rejects.count, samples: rejects.samples };
       await client.query(`COMMENT ON TABLE "${names.st}" IS ${client.escapeLiteral(JSON.stringify(state))}`);
     }
-    const validation = rejects;
+    const validation = rejects; // not null from here on (the closures below would not see it narrowed)
 
     if (o.mode === 'preview') {
       await resolve(cdb, spec, t, merge, o);
@@ -463,7 +461,7 @@ export async function runPipeline(o: PipelineOptions): Promise<ImportOutcome | n
           out,
           headers: staged.headers,
           validationLog: validation.count > 0 ? validation.file : null,
-          mergeRejects: mergeRejected > 0 ? readRejections(mergeLog) : null,
+          mergeLog: mergeRejected > 0 ? mergeLog : null,
           openSource: () => openTable(o.job.filePath, o.job.format),
         }));
       }

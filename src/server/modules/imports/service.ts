@@ -61,7 +61,7 @@ const toJob = (r: TImportRow, createdByName: string | null): TImportJob => ({
   mapping: r.mapping,
   totalRows: r.totalRows,
   processedRows: r.processedRows,
-  phase: r.status === 'running' ? r.phase : null,
+  phase: r.phase,
   createdCount: r.createdCount,
   updatedCount: r.updatedCount,
   unchangedCount: r.unchangedCount,
@@ -337,7 +337,8 @@ export function createImportsService({ db, clock, jobs, config, log }: ImportsDe
     /**
      * The `imports.run` job. Exclusive per import (an advisory lock), idempotent (a completed import is left alone),
      * restartable (each attempt takes the dry run's staged rows when they are still exactly what it would stage,
-     * else restages the file; the merge, the counts, `import.completed` and the audit entry commit together). Progress is written about once a second.
+     * else restages the file; the merge, the counts, `import.completed` and the audit entry commit together).
+     * Progress (rows read, and the step) is written as it goes.
      */
     async runImport(data: TImportRunJob): Promise<void> {
       const [job] = await db.select().from(importJobs).where(eq(importJobs.id, data.importId));
